@@ -1,0 +1,428 @@
+/*
+ * silkstat.h: the public API of libsilkstat, used by the CLI and by any
+ * program that embeds the engine.
+ *
+ * Conventions (see README "Design"):
+ *   - Fallible functions return a silk_status (SILK_OK == 0) and describe
+ *     the failure in a caller-owned silk_error.  The library never prints,
+ *     exits or aborts.
+ *   - Whatever comes back through a `**out` parameter belongs to the caller
+ *     and is released with the matching _free/_close, which accept NULL.
+ *   - `const T *` parameters are borrowed for the duration of the call.
+ */
+#ifndef SILKSTAT_H
+#define SILKSTAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SILK_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define SILK_API __attribute__((visibility("default")))
+#define SILK_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SILK_API
+#define SILK_PRINTF(f, a)
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Status codes and errors                                             */
+/* ------------------------------------------------------------------ */
+
+/* Append-only: never renumber, never remove (they reach exit codes). */
+typedef enum silk_status {
+    SILK_OK = 0,
+    SILK_ENOMEM = 1,    /* out of memory */
+    SILK_EIO = 2,       /* a file could not be read, written or renamed */
+    SILK_EPARSE = 3,    /* an input file is malformed */
+    SILK_EINVAL = 4,    /* a bad argument or option */
+    SILK_ENOTFOUND = 5, /* no such indicator or series in the store */
+    SILK_ESTORE = 6,    /* the HDF5 library reported an error */
+    SILK_ECONFLICT = 7, /* conflicting values for one key */
+    SILK_ENUMERIC = 8,  /* GSL reported a numerical failure */
+    SILK_ELOCK = 9,     /* another writer holds the store */
+    SILK_ECHART = 10,   /* gnuplot failed to render */
+    SILK_ETOOFEW = 11   /* too few values for the method */
+} silk_status;
+
+#define SILK_MESSAGE_MAX 1024
+
+/* Filled by a failing call; embed it on the stack and pass its address. */
+typedef struct silk_error {
+    int code;
+    char message[SILK_MESSAGE_MAX];
+} silk_error;
+
+/* A short constant description of a status code ("parse error"). */
+SILK_API const char *silk_strerror(int code);
+
+/* Records code and a printf-style message in err (if err is not NULL) and
+ * returns code, so callers can write `return silk_error_set(err, ...)`. */
+SILK_API int silk_error_set(silk_error *err, int code, const char *fmt, ...)
+    SILK_PRINTF(3, 4);
+
+/* Prepends "prefix" to the message already in err (for adding context such
+ * as "FILE:LINE:COLUMN: "); returns err->code. */
+SILK_API int silk_error_prefix(silk_error *err, const char *fmt, ...)
+    SILK_PRINTF(2, 3);
+
+SILK_API void silk_error_clear(silk_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Periods, codes and flags                                            */
+/* ------------------------------------------------------------------ */
+
+typedef enum silk_freq {
+    SILK_FREQ_NONE = 0,
+    SILK_FREQ_ANNUAL = 1,
+    SILK_FREQ_QUARTERLY = 4,
+    SILK_FREQ_MONTHLY = 12
+} silk_freq;
+
+/* A period: 2024 (annual, sub 0), 2024-Q3 (quarterly, sub 3) or 2024-07
+ * (monthly, sub 7). */
+typedef struct silk_period {
+    silk_freq freq;
+    int year;
+    int sub;
+} silk_period;
+
+#define SILK_YEAR_MIN 1800
+#define SILK_YEAR_MAX 2200
+#define SILK_PERIOD_LABEL_MAX 16
+
+/* Parses "YYYY", "YYYY-Qn" or "YYYY-MM" (exactly; no spaces).  Returns
+ * SILK_OK or SILK_EPARSE without touching any error struct: the caller
+ * knows the file position and writes the message. */
+SILK_API int silk_period_parse(const char *text, size_t len, silk_period *out);
+
+/* Consecutive integers within one frequency: the year, year*4 + q - 1, or
+ * year*12 + m - 1.  Trend slopes are per step of this ordinal. */
+SILK_API long silk_period_ordinal(silk_period p);
+SILK_API silk_period silk_period_from_ordinal(silk_freq freq, long ordinal);
+
+/* Decimal year of the start of the period (2024-07 -> 2024.5), for axes. */
+SILK_API double silk_period_decimal_year(silk_period p);
+
+/* "2024", "2024-Q3" or "2024-07"; buf holds SILK_PERIOD_LABEL_MAX bytes. */
+SILK_API void silk_period_format(silk_period p, char *buf);
+
+/* <0, 0, >0 like strcmp; periods of different frequencies order by
+ * frequency first (callers never mix them in one series). */
+SILK_API int silk_period_compare(silk_period a, silk_period b);
+
+/* A country code: three ASCII capital letters (ISO 3166 alpha-3 or one of
+ * UNHCR's pseudo-codes such as UNK, XXA, STA, TIB). */
+#define SILK_CODE_LEN 3
+SILK_API bool silk_code_valid(const char *text, size_t len);
+
+/* Flags: one bit per letter a-z (Eurostat's p, e, b, ... ) and one for the
+ * '*' that UNHCR prints for redacted small numbers.  Stored as a uint32
+ * bitmask beside each value (see README "Store layout"). */
+#define SILK_FLAG_REDACTED (UINT32_C(1) << 26)
+#define SILK_FLAG(letter) (UINT32_C(1) << ((letter) - 'a'))
+#define SILK_FLAGS_TEXT_MAX 32
+
+/* Parses a flag string such as "p", "pe" or "*"; returns SILK_EPARSE for
+ * any other character (no error struct, as for periods). */
+SILK_API int silk_flags_parse(const char *text, size_t len, uint32_t *out);
+
+/* Writes the letters of flags in a fixed order ("ep*"); "" for none. */
+SILK_API void silk_flags_format(uint32_t flags, char *buf);
+
+/* Indicator names: 1-64 characters of [A-Za-z0-9_.-], not starting with
+ * '.' or '-' (they become HDF5 group names and chart file names). */
+#define SILK_INDICATOR_MAX 64
+SILK_API bool silk_indicator_name_valid(const char *text, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* SHA-256 (provenance of ingested files)                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct silk_sha256 {
+    uint32_t state[8];
+    uint64_t length;
+    unsigned char block[64];
+    size_t used;
+} silk_sha256;
+
+SILK_API void silk_sha256_init(silk_sha256 *ctx);
+SILK_API void silk_sha256_update(silk_sha256 *ctx, const void *data, size_t len);
+/* Writes 64 lowercase hex digits and a NUL into hex. */
+SILK_API void silk_sha256_final(silk_sha256 *ctx, char hex[65]);
+
+/* ------------------------------------------------------------------ */
+/* Cubes: one indicator as a dense [origin][destination][period] array */
+/* ------------------------------------------------------------------ */
+
+/* Axes are sorted: codes in strcmp order ("" - no destination - first),
+ * periods chronologically.  value is NaN where missing; flags 0 where
+ * none.  `set` is non-NULL only for cubes built from ingested rows: it
+ * marks the cells the input named (an explicit empty value sets NaN).
+ * All arrays are owned by the cube. */
+typedef struct silk_cube {
+    char *indicator;
+    char *unit;   /* "" when not given */
+    char *source; /* "" when not given */
+    silk_freq freq;
+    size_t n_origin, n_destination, n_period;
+    char **origin;      /* n_origin codes */
+    char **destination; /* n_destination codes, "" = country-level */
+    silk_period *period;
+    double *value;   /* n_origin * n_destination * n_period */
+    uint32_t *flags; /* same shape */
+    unsigned char *set; /* same shape, or NULL */
+} silk_cube;
+
+static inline size_t silk_cube_index(const silk_cube *cube, size_t origin,
+                                     size_t destination, size_t period)
+{
+    return (origin * cube->n_destination + destination) * cube->n_period +
+           period;
+}
+
+/* Allocates a cube with copies of the given axes, every value NaN, every
+ * flag 0, and `set` allocated (all zero) when with_set is true. */
+SILK_API int silk_cube_alloc(const char *indicator, silk_freq freq,
+                             const char *const *origin, size_t n_origin,
+                             const char *const *destination,
+                             size_t n_destination, const silk_period *period,
+                             size_t n_period, bool with_set, silk_cube **out,
+                             silk_error *err);
+SILK_API void silk_cube_free(silk_cube *cube);
+
+/* Replaces unit or source (copies text). */
+SILK_API int silk_cube_set_unit(silk_cube *cube, const char *unit,
+                                silk_error *err);
+SILK_API int silk_cube_set_source(silk_cube *cube, const char *source,
+                                  silk_error *err);
+
+/* Index of a code or period on an axis, or (size_t)-1 if absent. */
+SILK_API size_t silk_cube_find_origin(const silk_cube *cube, const char *code);
+SILK_API size_t silk_cube_find_destination(const silk_cube *cube,
+                                           const char *code);
+SILK_API size_t silk_cube_find_period(const silk_cube *cube, silk_period p);
+
+/* Upsert: a new cube on the union of both cubes' axes holding base's cells,
+ * overwritten by every cell that update marks as set.  Fails with
+ * SILK_ECONFLICT if the frequencies differ or both give different non-empty
+ * units.  base may be NULL. */
+SILK_API int silk_cube_merge(const silk_cube *base, const silk_cube *update,
+                             silk_cube **out, silk_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Batches: everything one ingest run will commit                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct silk_batch silk_batch;
+
+SILK_API int silk_batch_alloc(silk_batch **out, silk_error *err);
+SILK_API void silk_batch_free(silk_batch *batch);
+
+/* Records one cell.  `file_index` numbers the input files of the run: a
+ * second, different value or flag for the same (indicator, origin,
+ * destination, period) from the same file fails with SILK_ECONFLICT and a
+ * message naming the line of the first; an identical repeat is accepted;
+ * a later file replaces an earlier one.  unit and source may be NULL or
+ * ""; a different non-empty unit for an indicator that already has one
+ * fails with SILK_ECONFLICT, as does a second frequency.  destination ""
+ * means a country-level value. */
+SILK_API int silk_batch_put(silk_batch *batch, const char *indicator,
+                            const char *origin, const char *destination,
+                            silk_period period, double value, uint32_t flags,
+                            const char *unit, const char *source,
+                            unsigned file_index, size_t line, silk_error *err);
+
+/* A provenance record for one ingested file. */
+typedef struct silk_provenance {
+    char *file;       /* as named on the command line */
+    char sha256[65];  /* hex digest of the file's bytes */
+    uint64_t rows;    /* data rows read */
+    char *time;       /* ISO 8601 UTC, set when committed */
+    char *version;    /* silkstat version that ingested it */
+    char *indicators; /* comma-separated indicator names it touched */
+} silk_provenance;
+
+/* file_index is the one the file's rows were put with: the record lists
+ * the indicators those rows touched. */
+SILK_API int silk_batch_add_provenance(silk_batch *batch, unsigned file_index,
+                                       const char *file,
+                                       const char sha256[65], uint64_t rows,
+                                       silk_error *err);
+
+/* Number of indicators, and indicator i's cells as a cube with `set`
+ * (sorted axes spanning only the cells given).  The cube is the caller's. */
+SILK_API size_t silk_batch_indicator_count(const silk_batch *batch);
+SILK_API const char *silk_batch_indicator_name(const silk_batch *batch,
+                                               size_t i);
+SILK_API int silk_batch_cube(const silk_batch *batch, size_t i,
+                             silk_cube **out, silk_error *err);
+SILK_API size_t silk_batch_provenance_count(const silk_batch *batch);
+/* Borrowed; valid until the batch is freed.  time is NULL here. */
+SILK_API const silk_provenance *silk_batch_provenance(const silk_batch *batch,
+                                                      size_t i);
+
+SILK_API void silk_provenance_release(silk_provenance *prov);
+
+/* ------------------------------------------------------------------ */
+/* Ingest (libcsv)                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Longest field accepted; longer ones are an error at their position. */
+#define SILK_FIELD_MAX (64 * 1024)
+
+/* Reads one tidy CSV file (header naming indicator, origin, destination,
+ * period, value in any order; optional flag, unit, source) into batch,
+ * streaming, and adds its provenance record.  On error returns the status
+ * with "FILE:LINE:COLUMN: what was wrong, what was expected" in err, where
+ * COLUMN is the 1-based field number, and *rows_out is 0; the batch may
+ * then hold part of the file and must be discarded.  Blank lines are
+ * skipped; a header-only file is a successful ingest of 0 rows. */
+SILK_API int silk_ingest_tidy(const char *path, unsigned file_index,
+                              silk_batch *batch, uint64_t *rows_out,
+                              silk_error *err);
+
+/* Country names for labels: a CSV with columns iso3 and name (others
+ * ignored), such as datasets/countries.csv. */
+typedef struct silk_names silk_names;
+SILK_API int silk_names_load(const char *path, silk_names **out,
+                             silk_error *err);
+/* The name for a code, or NULL if the file does not list it. */
+SILK_API const char *silk_names_lookup(const silk_names *names,
+                                       const char *code);
+SILK_API void silk_names_free(silk_names *names);
+
+/* ------------------------------------------------------------------ */
+/* The HDF5 store                                                      */
+/* ------------------------------------------------------------------ */
+
+/* $SILKSTAT_STORE if set and not empty, else "silkstat.h5". */
+SILK_API const char *silk_store_default_path(void);
+
+/* Merges every indicator of batch into the store at path (created if
+ * absent) and appends its provenance records.  Atomic: the new store is
+ * written beside the old one and renamed over it after fsync, under a
+ * writer lock (path + ".lock"); on any failure the old store is left
+ * byte-for-byte as it was. */
+SILK_API int silk_store_commit(const char *path, const silk_batch *batch,
+                               silk_error *err);
+
+typedef struct silk_store silk_store;
+
+/* Opens a store read-only.  SILK_ENOTFOUND if the file does not exist,
+ * SILK_ESTORE if it is not a silkstat store. */
+SILK_API int silk_store_open(const char *path, silk_store **out,
+                             silk_error *err);
+SILK_API void silk_store_close(silk_store *store);
+
+/* Indicators in name order; the name is borrowed from the store. */
+SILK_API size_t silk_store_indicator_count(const silk_store *store);
+SILK_API const char *silk_store_indicator_name(const silk_store *store,
+                                               size_t i);
+
+/* Reads one indicator in full (set == NULL).  SILK_ENOTFOUND names it. */
+SILK_API int silk_store_read(silk_store *store, const char *indicator,
+                             silk_cube **out, silk_error *err);
+
+/* Every provenance record, oldest first; free with
+ * silk_store_provenance_free. */
+SILK_API int silk_store_provenance(silk_store *store, silk_provenance **out,
+                                   size_t *count, silk_error *err);
+SILK_API void silk_store_provenance_free(silk_provenance *prov, size_t count);
+
+/* ------------------------------------------------------------------ */
+/* Trend statistics (GSL)                                              */
+/* ------------------------------------------------------------------ */
+
+/* Ordinary least squares y = intercept + slope * t. */
+typedef struct silk_ols {
+    size_t n;
+    double intercept, intercept_se;
+    double slope, slope_se;
+    double slope_lo, slope_hi; /* 95% confidence interval */
+    double r2;
+    double p;        /* two-sided, H0: slope = 0 (t with n-2 df) */
+    double resid_sd; /* sqrt(SSE / (n - 2)) */
+} silk_ols;
+
+/* Needs n >= 3 finite points (SILK_ETOOFEW) and t not constant
+ * (SILK_EINVAL).  A perfectly straight series (SSE = 0) is fitted exactly:
+ * se 0, CI [slope, slope], p 0 if slope != 0 else 1, r2 1 (0 when y is
+ * constant).  No field is ever NaN on SILK_OK. */
+SILK_API int silk_trend_ols(const double *t, const double *y, size_t n,
+                            silk_ols *out, silk_error *err);
+
+/* Mann-Kendall test with tie-corrected variance and continuity-corrected
+ * z, as in R's trend::mk.test.  y in time order, n >= 3 (SILK_ETOOFEW).
+ * All values tied: z 0, p 1, tau 0 (R gives NaN for tau). */
+typedef struct silk_mk {
+    size_t n;
+    double s, var_s, z, p, tau;
+} silk_mk;
+
+SILK_API int silk_trend_mann_kendall(const double *y, size_t n, silk_mk *out,
+                                     silk_error *err);
+
+/* Sen's slope: median of (y_j - y_i)/(t_j - t_i), its confidence interval
+ * at level 1 - alpha (rank rule of METHODS.md), and the intercept
+ * median(y - slope * t).  t strictly increasing and alpha in (0, 1)
+ * (SILK_EINVAL); n >= 3 (SILK_ETOOFEW); ranks are clamped to [1, N]. */
+typedef struct silk_sen {
+    size_t n;
+    double slope, lo, hi, intercept;
+} silk_sen;
+
+SILK_API int silk_trend_sen(const double *t, const double *y, size_t n,
+                            double alpha, silk_sen *out, silk_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Charts (gnuplot)                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct silk_chart_line {
+    const char *label; /* from data: never reaches the script unescaped */
+    size_t n;
+    const double *x; /* decimal years */
+    const double *y; /* NaN = gap */
+    const uint32_t *flags; /* may be NULL; SILK_FLAG('p') marks provisional */
+    bool has_trend;        /* draw the straight line (x0,y0)-(x1,y1) */
+    double trend_x0, trend_y0, trend_x1, trend_y1;
+} silk_chart_line;
+
+typedef struct silk_chart_marker {
+    double x;          /* decimal year of a vertical dashed line */
+    const char *label; /* e.g. "2025: reclassification" */
+} silk_chart_marker;
+
+typedef struct silk_chart_spec {
+    const char *title;
+    const char *subtitle; /* measure, scope and period */
+    const char *y_label;  /* with units */
+    const char *source;   /* the last line: source and licence */
+    const silk_chart_line *lines;
+    size_t n_lines;
+    const silk_chart_marker *markers;
+    size_t n_markers;
+    const char *out_path; /* .png, .svg or .pdf: the format follows it */
+    const char *gnuplot;  /* program to run; NULL = "gnuplot" on PATH */
+} silk_chart_spec;
+
+/* Writes OUT.gp and OUT.dat beside out_path and runs gnuplot on them
+ * (without a shell), rendering to a temporary name that is renamed to
+ * out_path on success. */
+SILK_API int silk_chart_render(const silk_chart_spec *spec, silk_error *err);
+
+/* Short-scale number for labels: 1234567 -> "1.2M", 950 -> "950". */
+SILK_API void silk_format_short(double value, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SILKSTAT_H */

@@ -1,0 +1,103 @@
+/*
+ * cli.h: what the subcommands share: parsed options, selections of series
+ * out of a cube, and output helpers (CSV numbers, JSON strings).
+ * The CLI is a thin client of include/silkstat.h.
+ */
+#ifndef SILK_CLI_H
+#define SILK_CLI_H
+
+#include <stdio.h>
+
+#include "silkstat.h"
+
+/* Exit statuses: 0 success, 1 the data or the store, 2 the command line. */
+enum { EXIT_USAGE = 2 };
+
+/* Options a subcommand accepts, as a bit set. */
+enum {
+    OPT_STORE = 1 << 0,
+    OPT_JSON = 1 << 1,
+    OPT_INDICATOR = 1 << 2,
+    OPT_ORIGIN = 1 << 3,
+    OPT_DESTINATION = 1 << 4,
+    OPT_FROM = 1 << 5,
+    OPT_TO = 1 << 6,
+    OPT_OUT = 1 << 7,
+    OPT_TITLE = 1 << 8,
+    OPT_SUBTITLE = 1 << 9,
+    OPT_MARK = 1 << 10,
+    OPT_NO_TREND = 1 << 11,
+    OPT_NAMES = 1 << 12,
+    OPT_SOURCE = 1 << 13,
+    OPT_QUIET = 1 << 14,
+    OPT_TOTAL = 1 << 15
+};
+
+#define MAX_MARKS 8
+
+typedef struct cli_options {
+    const char *store;
+    bool json, no_trend, quiet, total;
+    const char *indicator, *origin, *destination;
+    bool has_from, has_to;
+    silk_period from, to;
+    const char *out, *title, *subtitle, *names, *source;
+    size_t n_marks;
+    silk_chart_marker marks[MAX_MARKS];
+    char **args; /* positional arguments, borrowed from argv */
+    int n_args;
+} cli_options;
+
+/* Parses argv[1..] of a subcommand.  Returns CLI_GO to go on, otherwise
+ * the exit status to return at once (0 after --help, 2 after an error,
+ * which it has printed with the command's usage). */
+#define CLI_GO (-1)
+int cli_parse(int argc, char **argv, unsigned allowed, const char *usage,
+              cli_options *opt);
+
+/* Prints "silkstat: message" and returns the exit status for err. */
+int cli_fail(const silk_error *err);
+int cli_usage_error(const char *fmt, ...) SILK_PRINTF(1, 2);
+
+/* A selection of positions on one cube axis from "AFG,IRN", "*" or "-". */
+typedef struct cli_pick {
+    size_t *index;
+    size_t n;
+} cli_pick;
+
+/* Resolves a list against the labels; an unknown code is an error naming
+ * it and the indicator, unless lenient (several indicators are scanned and
+ * not every one has every code).  NULL or "*" selects every label. */
+int cli_pick_labels(const char *list, char *const *labels, size_t n_labels,
+                    const char *axis, const char *indicator, bool lenient,
+                    cli_pick *out, silk_error *err);
+void cli_pick_release(cli_pick *pick);
+
+/* The period positions within [from, to]; first/last are inclusive. */
+void cli_period_range(const silk_cube *cube, const cli_options *opt,
+                      size_t *first, size_t *end);
+
+/* Indicator names: the list in opt->indicator or every one in the store. */
+int cli_indicators(silk_store *store, const char *list, char ***names,
+                   size_t *n, silk_error *err);
+void cli_indicators_free(char **names, size_t n);
+
+/* Shortest decimal that reads back as the same double; "" for NaN. */
+void cli_number(char *buf, size_t size, double value);
+void cli_json_string(FILE *out, const char *text);
+/* A CSV field, quoted if it needs to be (RFC 4180). */
+void cli_csv_field(FILE *out, const char *text);
+
+/* Creates the folders above path, as mkdir -p does. */
+int cli_make_parent(const char *path, silk_error *err);
+
+/* "-" for the country-level destination "". */
+const char *cli_code_label(const char *code);
+
+int cmd_ingest(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_series(int argc, char **argv);
+int cmd_trend(int argc, char **argv);
+int cmd_chart(int argc, char **argv);
+
+#endif

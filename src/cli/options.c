@@ -1,0 +1,363 @@
+/*
+ * options.c: option parsing and series selection shared by the commands,
+ * plus the small output helpers (numbers that read back exactly, JSON and
+ * CSV quoting).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+
+#include "cli.h"
+
+static const struct option long_options[] = {
+    {"store", required_argument, NULL, 's'},
+    {"json", no_argument, NULL, 'j'},
+    {"indicator", required_argument, NULL, 'i'},
+    {"origin", required_argument, NULL, 'o'},
+    {"destination", required_argument, NULL, 'd'},
+    {"from", required_argument, NULL, 'F'},
+    {"to", required_argument, NULL, 'T'},
+    {"out", required_argument, NULL, 'O'},
+    {"title", required_argument, NULL, 't'},
+    {"subtitle", required_argument, NULL, 'u'},
+    {"mark", required_argument, NULL, 'm'},
+    {"no-trend", no_argument, NULL, 'n'},
+    {"names", required_argument, NULL, 'N'},
+    {"source", required_argument, NULL, 'S'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"total", no_argument, NULL, 'A'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+static unsigned option_bit(int c)
+{
+    switch (c) {
+    case 's': return OPT_STORE;
+    case 'j': return OPT_JSON;
+    case 'i': return OPT_INDICATOR;
+    case 'o': return OPT_ORIGIN;
+    case 'd': return OPT_DESTINATION;
+    case 'F': return OPT_FROM;
+    case 'T': return OPT_TO;
+    case 'O': return OPT_OUT;
+    case 't': return OPT_TITLE;
+    case 'u': return OPT_SUBTITLE;
+    case 'm': return OPT_MARK;
+    case 'n': return OPT_NO_TREND;
+    case 'N': return OPT_NAMES;
+    case 'S': return OPT_SOURCE;
+    case 'q': return OPT_QUIET;
+    case 'A': return OPT_TOTAL;
+    }
+    return 0;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("silkstat: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return EXIT_USAGE;
+}
+
+int cli_fail(const silk_error *err)
+{
+    fprintf(stderr, "silkstat: %s\n", err->message);
+    return err->code == SILK_EINVAL ? EXIT_USAGE : 1;
+}
+
+static bool parse_period(const char *text, const char *option,
+                         silk_period *out)
+{
+    if (silk_period_parse(text, strlen(text), out) == SILK_OK)
+        return true;
+    cli_usage_error("%s '%s' is not a period; expected YYYY, YYYY-Qn or "
+                    "YYYY-MM",
+                    option, text);
+    return false;
+}
+
+/* --mark 2025=label: a vertical line at the start of that period. */
+static bool parse_mark(const char *text, cli_options *opt)
+{
+    const char *eq = strchr(text, '=');
+    silk_period p;
+    size_t len = eq ? (size_t)(eq - text) : strlen(text);
+    if (silk_period_parse(text, len, &p) != SILK_OK) {
+        cli_usage_error("--mark '%s' must start with a period, as in "
+                        "--mark '2025=reclassification'",
+                        text);
+        return false;
+    }
+    if (opt->n_marks == MAX_MARKS) {
+        cli_usage_error("at most %d --mark options", MAX_MARKS);
+        return false;
+    }
+    opt->marks[opt->n_marks].x = silk_period_decimal_year(p);
+    opt->marks[opt->n_marks].label = eq ? eq + 1 : "";
+    opt->n_marks++;
+    return true;
+}
+
+int cli_parse(int argc, char **argv, unsigned allowed, const char *usage,
+              cli_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->store = silk_store_default_path();
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+        if (c == 'h') {
+            printf("%s", usage);
+            return 0;
+        }
+        if (c == '?' || c == ':') {
+            const char *what = argv[optind - 1];
+            cli_usage_error(c == ':' ? "option '%s' needs a value"
+                                     : "unknown option '%s' for '%s'",
+                            what, argv[0]);
+            fprintf(stderr, "%s", usage);
+            return EXIT_USAGE;
+        }
+        if (!(option_bit(c) & allowed)) {
+            cli_usage_error("option '%s' does not apply to '%s'",
+                            argv[optind - 1], argv[0]);
+            fprintf(stderr, "%s", usage);
+            return EXIT_USAGE;
+        }
+        switch (c) {
+        case 's': opt->store = optarg; break;
+        case 'j': opt->json = true; break;
+        case 'i': opt->indicator = optarg; break;
+        case 'o': opt->origin = optarg; break;
+        case 'd': opt->destination = optarg; break;
+        case 'F':
+            if (!parse_period(optarg, "--from", &opt->from))
+                return EXIT_USAGE;
+            opt->has_from = true;
+            break;
+        case 'T':
+            if (!parse_period(optarg, "--to", &opt->to))
+                return EXIT_USAGE;
+            opt->has_to = true;
+            break;
+        case 'O': opt->out = optarg; break;
+        case 't': opt->title = optarg; break;
+        case 'u': opt->subtitle = optarg; break;
+        case 'm':
+            if (!parse_mark(optarg, opt))
+                return EXIT_USAGE;
+            break;
+        case 'n': opt->no_trend = true; break;
+        case 'N': opt->names = optarg; break;
+        case 'S': opt->source = optarg; break;
+        case 'q': opt->quiet = true; break;
+        case 'A': opt->total = true; break;
+        }
+    }
+    opt->args = argv + optind;
+    opt->n_args = argc - optind;
+    return CLI_GO;
+}
+
+void cli_pick_release(cli_pick *pick)
+{
+    free(pick->index);
+    pick->index = NULL;
+    pick->n = 0;
+}
+
+int cli_pick_labels(const char *list, char *const *labels, size_t n_labels,
+                    const char *axis, const char *indicator, bool lenient,
+                    cli_pick *out, silk_error *err)
+{
+    out->n = 0;
+    out->index = malloc((n_labels + 1) * sizeof *out->index);
+    if (out->index == NULL)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    if (list == NULL || strcmp(list, "*") == 0) {
+        for (size_t i = 0; i < n_labels; i++)
+            out->index[out->n++] = i;
+        return SILK_OK;
+    }
+    const char *p = list;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        char code[8];
+        if (len == 1 && p[0] == '-') {
+            code[0] = '\0';
+        } else if (silk_code_valid(p, len)) {
+            memcpy(code, p, len);
+            code[len] = '\0';
+        } else {
+            cli_pick_release(out);
+            return silk_error_set(err, SILK_EINVAL,
+                                  "--%s '%.*s' is not a country code; "
+                                  "expected ISO 3166 alpha-3 codes such as "
+                                  "AFG,IRN, '-' for none, or '*' for all",
+                                  axis, (int)len, p);
+        }
+        size_t found = n_labels;
+        for (size_t i = 0; i < n_labels; i++)
+            if (strcmp(labels[i], code) == 0)
+                found = i;
+        if (found == n_labels && lenient) {
+            p += len;
+            if (*p == ',')
+                p++;
+            continue;
+        }
+        if (found == n_labels) {
+            cli_pick_release(out);
+            return silk_error_set(err, SILK_ENOTFOUND,
+                                  "indicator '%s' has no %s '%s'", indicator,
+                                  axis, code[0] ? code : "-");
+        }
+        bool dup = false;
+        for (size_t i = 0; i < out->n; i++)
+            dup = dup || out->index[i] == found;
+        if (!dup && out->n < n_labels)
+            out->index[out->n++] = found;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return SILK_OK;
+}
+
+void cli_period_range(const silk_cube *cube, const cli_options *opt,
+                      size_t *first, size_t *end)
+{
+    *first = 0;
+    *end = cube->n_period;
+    while (*first < *end && opt->has_from &&
+           silk_period_ordinal(cube->period[*first]) <
+               silk_period_ordinal(opt->from))
+        (*first)++;
+    while (*end > *first && opt->has_to &&
+           silk_period_ordinal(cube->period[*end - 1]) >
+               silk_period_ordinal(opt->to))
+        (*end)--;
+}
+
+void cli_indicators_free(char **names, size_t n)
+{
+    if (names == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+int cli_indicators(silk_store *store, const char *list, char ***names,
+                   size_t *n, silk_error *err)
+{
+    size_t cap = silk_store_indicator_count(store) + 1;
+    if (list != NULL && strcmp(list, "*") != 0)
+        for (const char *p = list; *p; p++)
+            cap += *p == ',';
+    *n = 0;
+    *names = calloc(cap, sizeof **names);
+    if (*names == NULL)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    if (list == NULL || strcmp(list, "*") == 0) {
+        for (size_t i = 0; i < silk_store_indicator_count(store); i++)
+            if (((*names)[(*n)++] = strdup(silk_store_indicator_name(store, i))) == NULL)
+                goto nomem;
+        return SILK_OK;
+    }
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        if (((*names)[(*n)++] = strndup(p, len)) == NULL)
+            goto nomem;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return SILK_OK;
+nomem:
+    cli_indicators_free(*names, *n);
+    *names = NULL;
+    *n = 0;
+    return silk_error_set(err, SILK_ENOMEM, "out of memory");
+}
+
+void cli_number(char *buf, size_t size, double value)
+{
+    if (isnan(value)) {
+        buf[0] = '\0';
+        return;
+    }
+    /* %.15g reads back exactly for most data; fall back to 17 digits. */
+    snprintf(buf, size, "%.15g", value);
+    if (strtod(buf, NULL) != value)
+        snprintf(buf, size, "%.17g", value);
+}
+
+void cli_json_string(FILE *out, const char *text)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+void cli_csv_field(FILE *out, const char *text)
+{
+    if (strpbrk(text, ",\"\r\n") == NULL) {
+        fputs(text, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+const char *cli_code_label(const char *code)
+{
+    return code[0] ? code : "-";
+}
+
+int cli_make_parent(const char *path, silk_error *err)
+{
+    char dir[4096];
+    if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+        return silk_error_set(err, SILK_EINVAL, "path '%s' is too long", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return SILK_OK;
+    *slash = '\0';
+    for (char *p = dir + 1; ; p++) {
+        bool end = *p == '\0';
+        if (*p == '/' || end) {
+            *p = '\0';
+            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+                return silk_error_set(err, SILK_EIO,
+                                      "cannot create folder '%s': %s", dir,
+                                      strerror(errno));
+            if (end)
+                break;
+            *p = '/';
+        }
+    }
+    return SILK_OK;
+}

@@ -1,0 +1,326 @@
+/*
+ * cube.c: one indicator held as a dense [origin][destination][period]
+ * array with sorted, labelled axes.  Ingest builds cubes from rows, the
+ * store writes and reads them, stats and charts take series out of them;
+ * merge is the upsert rule in one place.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "silkstat.h"
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *copy = malloc(n);
+    if (copy != NULL)
+        memcpy(copy, s, n);
+    return copy;
+}
+
+static char **copy_labels(const char *const *labels, size_t n)
+{
+    char **copy = calloc(n ? n : 1, sizeof *copy);
+    if (copy == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        copy[i] = dupstr(labels[i]);
+        if (copy[i] == NULL) {
+            for (size_t j = 0; j < i; j++)
+                free(copy[j]);
+            free(copy);
+            return NULL;
+        }
+    }
+    return copy;
+}
+
+static void free_labels(char **labels, size_t n)
+{
+    if (labels == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(labels[i]);
+    free(labels);
+}
+
+int silk_cube_alloc(const char *indicator, silk_freq freq,
+                    const char *const *origin, size_t n_origin,
+                    const char *const *destination, size_t n_destination,
+                    const silk_period *period, size_t n_period, bool with_set,
+                    silk_cube **out, silk_error *err)
+{
+    *out = NULL;
+    size_t cells = n_origin * n_destination;
+    if (n_destination != 0 && cells / n_destination != n_origin)
+        return silk_error_set(err, SILK_ENOMEM, "cube '%s' is too large",
+                              indicator);
+    size_t total = cells * n_period;
+    if (n_period != 0 && total / n_period != cells)
+        return silk_error_set(err, SILK_ENOMEM, "cube '%s' is too large",
+                              indicator);
+
+    silk_cube *cube = calloc(1, sizeof *cube);
+    if (cube == NULL)
+        goto nomem;
+    cube->freq = freq;
+    cube->n_origin = n_origin;
+    cube->n_destination = n_destination;
+    cube->n_period = n_period;
+    cube->indicator = dupstr(indicator);
+    cube->unit = dupstr("");
+    cube->source = dupstr("");
+    cube->origin = copy_labels(origin, n_origin);
+    cube->destination = copy_labels(destination, n_destination);
+    cube->period = malloc((n_period ? n_period : 1) * sizeof *cube->period);
+    cube->value = malloc((total ? total : 1) * sizeof *cube->value);
+    cube->flags = calloc(total ? total : 1, sizeof *cube->flags);
+    if (with_set)
+        cube->set = calloc(total ? total : 1, 1);
+    if (!cube->indicator || !cube->unit || !cube->source || !cube->origin ||
+        !cube->destination || !cube->period || !cube->value || !cube->flags ||
+        (with_set && !cube->set))
+        goto nomem;
+    if (n_period > 0)
+        memcpy(cube->period, period, n_period * sizeof *period);
+    for (size_t i = 0; i < total; i++)
+        cube->value[i] = NAN;
+    *out = cube;
+    return SILK_OK;
+
+nomem:
+    silk_cube_free(cube);
+    return silk_error_set(err, SILK_ENOMEM,
+                          "out of memory allocating cube '%s' (%zu cells)",
+                          indicator, total);
+}
+
+void silk_cube_free(silk_cube *cube)
+{
+    if (cube == NULL)
+        return;
+    free(cube->indicator);
+    free(cube->unit);
+    free(cube->source);
+    free_labels(cube->origin, cube->n_origin);
+    free_labels(cube->destination, cube->n_destination);
+    free(cube->period);
+    free(cube->value);
+    free(cube->flags);
+    free(cube->set);
+    free(cube);
+}
+
+static int replace_text(char **slot, const char *text, silk_error *err)
+{
+    char *copy = dupstr(text ? text : "");
+    if (copy == NULL)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    free(*slot);
+    *slot = copy;
+    return SILK_OK;
+}
+
+int silk_cube_set_unit(silk_cube *cube, const char *unit, silk_error *err)
+{
+    return replace_text(&cube->unit, unit, err);
+}
+
+int silk_cube_set_source(silk_cube *cube, const char *source, silk_error *err)
+{
+    return replace_text(&cube->source, source, err);
+}
+
+static size_t find_label(char *const *labels, size_t n, const char *code)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(labels[mid], code);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (size_t)-1;
+}
+
+size_t silk_cube_find_origin(const silk_cube *cube, const char *code)
+{
+    return find_label(cube->origin, cube->n_origin, code);
+}
+
+size_t silk_cube_find_destination(const silk_cube *cube, const char *code)
+{
+    return find_label(cube->destination, cube->n_destination, code);
+}
+
+size_t silk_cube_find_period(const silk_cube *cube, silk_period p)
+{
+    size_t lo = 0, hi = cube->n_period;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = silk_period_compare(cube->period[mid], p);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (size_t)-1;
+}
+
+/* Union of two sorted label axes; map_a/map_b give each input label's
+ * position in the union. */
+static int union_labels(char *const *a, size_t na, char *const *b, size_t nb,
+                        const char ***out, size_t *n_out, size_t *map_a,
+                        size_t *map_b)
+{
+    const char **u = malloc((na + nb ? na + nb : 1) * sizeof *u);
+    if (u == NULL)
+        return SILK_ENOMEM;
+    size_t i = 0, j = 0, n = 0;
+    while (i < na || j < nb) {
+        int c = i == na ? 1 : j == nb ? -1 : strcmp(a[i], b[j]);
+        if (c <= 0) {
+            map_a[i] = n;
+            if (c == 0)
+                map_b[j++] = n;
+            u[n++] = a[i++];
+        } else {
+            map_b[j] = n;
+            u[n++] = b[j++];
+        }
+    }
+    *out = u;
+    *n_out = n;
+    return SILK_OK;
+}
+
+static int union_periods(const silk_period *a, size_t na, const silk_period *b,
+                         size_t nb, silk_period **out, size_t *n_out,
+                         size_t *map_a, size_t *map_b)
+{
+    silk_period *u = malloc((na + nb ? na + nb : 1) * sizeof *u);
+    if (u == NULL)
+        return SILK_ENOMEM;
+    size_t i = 0, j = 0, n = 0;
+    while (i < na || j < nb) {
+        int c = i == na ? 1 : j == nb ? -1 : silk_period_compare(a[i], b[j]);
+        if (c <= 0) {
+            map_a[i] = n;
+            if (c == 0)
+                map_b[j++] = n;
+            u[n++] = a[i++];
+        } else {
+            map_b[j] = n;
+            u[n++] = b[j++];
+        }
+    }
+    *out = u;
+    *n_out = n;
+    return SILK_OK;
+}
+
+static void copy_cells(const silk_cube *from, silk_cube *to,
+                       const size_t *map_o, const size_t *map_d,
+                       const size_t *map_p, bool only_set)
+{
+    for (size_t o = 0; o < from->n_origin; o++)
+        for (size_t d = 0; d < from->n_destination; d++)
+            for (size_t p = 0; p < from->n_period; p++) {
+                size_t src = silk_cube_index(from, o, d, p);
+                if (only_set && !from->set[src])
+                    continue;
+                size_t dst = silk_cube_index(to, map_o[o], map_d[d], map_p[p]);
+                to->value[dst] = from->value[src];
+                to->flags[dst] = from->flags[src];
+            }
+}
+
+int silk_cube_merge(const silk_cube *base, const silk_cube *update,
+                    silk_cube **out, silk_error *err)
+{
+    static const silk_cube empty = {0};
+    *out = NULL;
+    if (base == NULL) {
+        base = &empty;
+    } else {
+        if (base->freq != update->freq)
+            return silk_error_set(
+                err, SILK_ECONFLICT,
+                "indicator '%s' is stored with %s periods; the input has %s "
+                "periods (one indicator holds one frequency)",
+                update->indicator,
+                base->freq == SILK_FREQ_MONTHLY     ? "monthly"
+                : base->freq == SILK_FREQ_QUARTERLY ? "quarterly"
+                                                    : "annual",
+                update->freq == SILK_FREQ_MONTHLY     ? "monthly"
+                : update->freq == SILK_FREQ_QUARTERLY ? "quarterly"
+                                                      : "annual");
+        if (base->unit[0] && update->unit[0] &&
+            strcmp(base->unit, update->unit) != 0)
+            return silk_error_set(err, SILK_ECONFLICT,
+                                  "indicator '%s' is stored in unit '%s'; the "
+                                  "input gives unit '%s'",
+                                  update->indicator, base->unit, update->unit);
+    }
+
+    int rc = SILK_ENOMEM;
+    const char **origin = NULL, **destination = NULL;
+    silk_period *period = NULL;
+    size_t n_origin = 0, n_destination = 0, n_period = 0;
+    size_t *maps = calloc(2 * (base->n_origin + base->n_destination +
+                               base->n_period + update->n_origin +
+                               update->n_destination + update->n_period) + 1,
+                          sizeof *maps);
+    if (maps == NULL)
+        goto done;
+    size_t *bo = maps, *uo = bo + base->n_origin;
+    size_t *bd = uo + update->n_origin, *ud = bd + base->n_destination;
+    size_t *bp = ud + update->n_destination, *up = bp + base->n_period;
+
+    if (union_labels(base->origin, base->n_origin, update->origin,
+                     update->n_origin, &origin, &n_origin, bo, uo) ||
+        union_labels(base->destination, base->n_destination,
+                     update->destination, update->n_destination, &destination,
+                     &n_destination, bd, ud) ||
+        union_periods(base->period, base->n_period, update->period,
+                      update->n_period, &period, &n_period, bp, up))
+        goto done;
+
+    silk_cube *merged = NULL;
+    rc = silk_cube_alloc(update->indicator, update->freq, origin, n_origin,
+                         destination, n_destination, period, n_period, false,
+                         &merged, err);
+    if (rc != SILK_OK)
+        goto done;
+    if (base != &empty)
+        copy_cells(base, merged, bo, bd, bp, false);
+    copy_cells(update, merged, uo, ud, up, update->set != NULL);
+
+    const char *unit = update->unit[0] ? update->unit : base->unit;
+    const char *source = update->source[0] ? update->source : base->source;
+    if ((rc = silk_cube_set_unit(merged, unit ? unit : "", err)) != SILK_OK ||
+        (rc = silk_cube_set_source(merged, source ? source : "", err)) !=
+            SILK_OK) {
+        silk_cube_free(merged);
+        goto done;
+    }
+    *out = merged;
+    rc = SILK_OK;
+
+done:
+    if (rc == SILK_ENOMEM && (err == NULL || err->code != SILK_ENOMEM))
+        silk_error_set(err, SILK_ENOMEM, "out of memory merging '%s'",
+                       update->indicator);
+    free(maps);
+    free(origin);
+    free(destination);
+    free(period);
+    return rc;
+}

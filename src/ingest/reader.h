@@ -1,0 +1,68 @@
+/*
+ * reader.h: the streaming CSV reader shared by the ingest formats.
+ *
+ * It wraps libcsv (<csv.h> is included by reader.c alone, so a change of
+ * CSV library touches one file) and adds what libcsv lacks:
+ * physical line numbers, field numbers, the file's SHA-256, and checks for
+ * NUL bytes, UTF-16, a UTF-8 BOM, over-long fields and unterminated quotes,
+ * each reported as "FILE:LINE:COLUMN: ..." where COLUMN is the 1-based
+ * field number (not a character offset).
+ *
+ * Internal to src/ingest: nothing here is exported.
+ */
+#ifndef SILK_INGEST_READER_H
+#define SILK_INGEST_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "silkstat.h"
+
+/* One field of a record, valid only during the row callback. */
+typedef struct silk_csv_field {
+    const char *text; /* unquoted content, NUL-terminated */
+    size_t len;
+    size_t line; /* physical line where the field starts (1-based) */
+} silk_csv_field;
+
+typedef struct silk_csv_row {
+    const silk_csv_field *field; /* the first n_stored fields */
+    size_t n_stored;
+    size_t n_fields; /* fields in the record; may exceed n_stored */
+    size_t line;     /* line of the first field */
+} silk_csv_row;
+
+typedef struct silk_csv_reader silk_csv_reader;
+
+/* Called once per record (blank lines produce none).  Returns SILK_OK to go
+ * on, or a status after filling err to stop the read with that status. */
+typedef int (*silk_csv_row_fn)(silk_csv_reader *reader, void *ctx,
+                               const silk_csv_row *row, silk_error *err);
+
+/* Names used in messages for fields 1..n ("in column 'origin'"); the array
+ * is borrowed and must outlive the read.  Callable from the row callback. */
+void silk_csv_set_names(silk_csv_reader *reader, const char *const *names,
+                        size_t n);
+
+/* Reads path to the end, calling on_row for every record and storing at
+ * most max_fields fields per record.  On SILK_OK, sha256 holds the digest
+ * of every byte of the file and *bytes its size. */
+int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
+                  void *ctx, char sha256[65], uint64_t *bytes,
+                  silk_error *err);
+
+/* silk_error_set with "FILE:LINE:COLUMN: " in front. */
+int silk_ingest_error_at(silk_error *err, int code, const char *path,
+                         size_t line, size_t column, const char *fmt, ...)
+    SILK_PRINTF(6, 7);
+
+/* Writes text into buf (size >= 8) for quoting in a message: control bytes
+ * and invalid UTF-8 become \xNN, and long text is cut with "...". */
+const char *silk_ingest_show(const char *text, size_t len, char *buf,
+                             size_t size);
+
+/* Offset of the first byte that is not valid UTF-8 or is a control
+ * character (0x00-0x1F, 0x7F), or len if there is none. */
+size_t silk_ingest_text_check(const char *text, size_t len);
+
+#endif /* SILK_INGEST_READER_H */
