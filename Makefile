@@ -33,7 +33,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test test-only unit asan bench examples clean
+.PHONY: all deps run test test-only unit bench fuzz crash clean
 all: $(BUILD)/silkstat $(BUILD)/libsilkstat.a
 
 $(BUILD)/libsilkstat.a: $(LIB_OBJ)
@@ -76,6 +76,14 @@ test-only: all unit
 bench: deps
 	$(MAKE) all
 	./bench/run.sh
+
+# Long checks with their own targets (not part of `make test`).
+fuzz: deps
+	./tests/fuzz/run.sh
+
+crash: deps
+	$(MAKE) all
+	./tests/crash/kill-loop.sh
 
 clean:
 	rm -rf build

@@ -352,9 +352,10 @@ typedef struct silk_ols {
 } silk_ols;
 
 /* Needs n >= 3 finite points (SILK_ETOOFEW) and t not constant
- * (SILK_EINVAL).  A perfectly straight series (SSE = 0) is fitted exactly:
- * se 0, CI [slope, slope], p 0 if slope != 0 else 1, r2 1 (0 when y is
- * constant).  No field is ever NaN on SILK_OK. */
+ * (SILK_EINVAL).  When the residuals are exactly zero (SSE == 0) the
+ * fit is exact: se 0, CI [slope, slope], p 0 if slope != 0 else 1, r2 1
+ * (0 when y is constant); a straight line whose residuals round to a few
+ * ulps gets a tiny se instead.  No field is ever NaN on SILK_OK. */
 SILK_API int silk_trend_ols(const double *t, const double *y, size_t n,
                             silk_ols *out, silk_error *err);
 
