@@ -392,6 +392,8 @@ typedef struct silk_chart_line {
     const double *x; /* decimal years */
     const double *y; /* NaN = gap */
     const uint32_t *flags; /* may be NULL; SILK_FLAG('p') marks provisional */
+    unsigned colour; /* 1-8: a fixed palette entry, so a country keeps its
+                        colour across charts; 0: by position */
     bool has_trend;        /* draw the straight line (x0,y0)-(x1,y1) */
     double trend_x0, trend_y0, trend_x1, trend_y1;
 } silk_chart_line;

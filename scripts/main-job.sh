@@ -38,28 +38,28 @@ chart --indicator refugee_returns --origin AFG --destination IRN,PAK \
     --out "$OUT/afghan-returns.png"
 
 chart --indicator refugees --origin $FIVE --destination '*' --total \
-    --from 1990 --no-trend \
+    --from 1990 --no-trend --mark "2025=2025: reclassification in Iran" \
     --title "Refugees from the Silk Routes countries" \
     --subtitle "Refugees under UNHCR's mandate by country of origin, all countries of asylum, end of year, 1990-2025" \
     --source "$UNHCR" \
     --out "$OUT/refugees-from-silk-routes.png"
 
 chart --indicator asylum_seekers --origin $FIVE --destination '*' --total \
-    --from 2000 \
+    --from 2000 --no-trend \
     --title "Asylum-seekers from the Silk Routes countries" \
-    --subtitle "Pending asylum cases by country of origin, all countries of asylum, end of year, 2000-2025; dashed: linear trend (OLS)" \
+    --subtitle "Asylum-seekers awaiting a decision, by country of origin, all countries of asylum, end of year, 2000-2025" \
     --source "$UNHCR" \
     --out "$OUT/asylum-seekers-from-silk-routes.png"
 
-chart --indicator remittances --origin $FIVE --destination - --from 2000 \
+chart --indicator remittances --origin AFG,BGD,IRQ,PAK --destination - --from 2005 \
     --title "Remittances received by the Silk Routes countries" \
-    --subtitle "Personal remittances received, current US\$, 2000-2024; dashed: linear trend (OLS)" \
+    --subtitle "Personal remittances received, current US\$, 2005-2024 (Iran: no data after 2004); dashed: linear trend (OLS)" \
     --source "$WB" \
     --out "$OUT/remittances.png"
 
 chart --indicator net_migration --origin BGD,PAK --destination - --from 1990 \
-    --title "Net emigration from Bangladesh and Pakistan" \
-    --subtitle "Immigrants minus emigrants per year, persons, 1990-2025; dashed: linear trend (OLS)" \
+    --title "Net migration of Bangladesh and Pakistan" \
+    --subtitle "Immigrants minus emigrants per year (below zero: more people leave than arrive), 1990-2025; dashed: linear trend (OLS)" \
     --source "$WB" \
     --out "$OUT/net-migration.png"
 

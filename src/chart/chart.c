@@ -33,6 +33,13 @@ static const char *const palette[MAX_LINES] = {
     "#0072B2", "#D55E00", "#009E73", "#CC79A7",
     "#E69F00", "#56B4E9", "#000000", "#F0E442"};
 
+/* A line's colour: its fixed palette entry if it asks for one. */
+static const char *line_colour(const silk_chart_spec *spec, size_t l)
+{
+    unsigned c = spec->lines[l].colour;
+    return c >= 1 && c <= MAX_LINES ? palette[c - 1] : palette[l];
+}
+
 enum format { FMT_PNG, FMT_SVG, FMT_PDF };
 
 /* Datablock lines 1-4; line labels and marker labels follow. */
@@ -451,7 +458,7 @@ static int write_script(const char *path, const char *image_name,
         fprintf(f, "set label $LBL[%zu] at %.17g, %.17g left offset 0.8,0 "
                    "font '%s Bold,%.2f' textcolor rgb '%s' noenhanced\n",
                 LBL_FIRST + l, spec->lines[l].x[lay->last[l]], lay->label_y[l],
-                fmt == FMT_SVG ? "Lato" : family, 13 * s, palette[l]);
+                fmt == FMT_SVG ? "Lato" : family, 13 * s, line_colour(spec, l));
     }
 
     /* Trends and provisional rings first so the data lines sit on top. */
@@ -463,19 +470,19 @@ static int write_script(const char *path, const char *image_name,
             continue;
         fprintf(f, "%s  '%s' index %zu using 1:2 with lines dt (8,5) lw 1.5 "
                    "lc rgb '%s' notitle", sep, data_name, trend_index++,
-                palette[l]);
+                line_colour(spec, l));
         sep = ", \\\n";
     }
     for (size_t l = 0; l < spec->n_lines; l++) {
         if (!lay->has_points[l])
             continue;
         fprintf(f, "%s  '%s' index %zu using 1:2 with lines lw 2.5 lc rgb "
-                   "'%s' notitle", sep, data_name, l, palette[l]);
+                   "'%s' notitle", sep, data_name, l, line_colour(spec, l));
         sep = ", \\\n";
         if (lay->has_prov[l])
             fprintf(f, "%s  '%s' index %zu using 1:3 with points pt 6 ps 1.4 "
                        "lw 2 lc rgb '%s' notitle", sep, data_name, l,
-                    palette[l]);
+                    line_colour(spec, l));
     }
     fputs("\n", f);
 

@@ -31,6 +31,41 @@ typedef struct line_data {
     char label[160];
 } line_data;
 
+/* The five Silk Routes countries keep one palette entry each across every
+ * chart (Okabe-Ito order: blue, vermillion, green, pink, orange); other
+ * countries take the remaining entries.  The two closest hues (vermillion
+ * and orange) go to Iran and Iraq, which are rarely the lines a reader
+ * must tell apart; the hosts Iran and Pakistan, and the remittance
+ * leaders Bangladesh and Pakistan, get clearly different ones. */
+static unsigned country_colour(const char *code)
+{
+    static const char *const fixed[] = {"AFG", "IRN", "PAK", "BGD", "IRQ"};
+    for (unsigned i = 0; i < 5; i++)
+        if (strcmp(code, fixed[i]) == 0)
+            return i + 1;
+    return 0;
+}
+
+/* Gives every line without a fixed colour the first entry no line of this
+ * chart uses, so two lines never share a colour. */
+static void assign_free_colours(silk_chart_line *lines, size_t n)
+{
+    bool used[MAX_LINES + 1] = {false};
+    for (size_t i = 0; i < n; i++)
+        used[lines[i].colour] = true;
+    static const unsigned order[] = {6, 7, 8, 1, 2, 3, 4, 5};
+    for (size_t i = 0; i < n; i++) {
+        if (lines[i].colour != 0)
+            continue;
+        for (size_t k = 0; k < MAX_LINES; k++)
+            if (!used[order[k]]) {
+                lines[i].colour = order[k];
+                used[order[k]] = true;
+                break;
+            }
+    }
+}
+
 static const char *name_of(const silk_names *names, const char *code)
 {
     const char *name = names ? silk_names_lookup(names, code) : NULL;
@@ -166,6 +201,8 @@ int cmd_chart(int argc, char **argv)
             silk_chart_line *line = &lines[n_lines];
             memset(line, 0, sizeof *line);
             line->label = ld->label;
+            line->colour = country_colour(
+                pd.n > 1 && !opt.total ? cube->destination[d] : cube->origin[o]);
             line->n = np;
             line->x = ld->x;
             line->y = ld->y;
@@ -193,6 +230,8 @@ int cmd_chart(int argc, char **argv)
         status = cli_fail(&err);
         goto done;
     }
+
+    assign_free_colours(lines, n_lines);
 
     char origins[512], destinations[512], title[1200], subtitle[1400];
     char from[SILK_PERIOD_LABEL_MAX], to[SILK_PERIOD_LABEL_MAX];

@@ -19,8 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Deflate level: 5 was as small as 9 on UNHCR tables, at half the time. */
-#define DEFLATE_LEVEL 5
+/* Deflate level: every commit rewrites the store, so speed wins.  On the
+ * 1M-row bench file level 1 wrote 3.7 MB in 1.87 s against level 5's
+ * 3.1 MB in 2.17 s (the bundled data: 343 KB against 288 KB). */
+#define DEFLATE_LEVEL 1
 /* HDF5's default chunk cache is 1 MiB: a chunk must fit in it. */
 #define CHUNK_BYTES_MAX (1024 * 1024)
 #define LABEL_CHUNK 1024

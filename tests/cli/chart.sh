@@ -22,6 +22,10 @@ for ext in png svg pdf; do
     if [ -s "out/c.$ext" ] && [ -f out/c.gp ] && [ -f out/c.dat ]; then
         ok ".$ext with its .gp and .dat"; else not_ok ".$ext files"; ls -la out; fi
 done
+# the five keep their colours in every chart: IRN vermillion, PAK green
+if grep -q "with lines lw 2.5 lc rgb '#D55E00'" out/c.gp &&
+   grep -q "with lines lw 2.5 lc rgb '#009E73'" out/c.gp; then
+    ok "Iran and Pakistan keep their fixed colours"; else not_ok "fixed colours"; fi
 head -c 8 out/c.png | od -An -c | grep -q 'P   N   G' && ok "png magic" || not_ok "png magic"
 head -c 5 out/c.pdf | grep -q '%PDF' && ok "pdf magic" || not_ok "pdf magic"
 

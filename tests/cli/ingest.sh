@@ -90,6 +90,12 @@ bad conflict.csv "${H}refugees,AFG,IRN,2020,1\nrefugees,AFG,IRN,2020,2\n" \
 bad empty.csv "" \
     "silkstat: empty.csv:1:1: empty file; expected a header row naming the columns indicator, origin, destination, period, value (required, any order), flag, unit, source (optional)"
 
+# SILKSTAT_STORE names the default store; --store wins over it
+SILKSTAT_STORE=env.h5 "$SILKSTAT" ingest --quiet c.csv 2>"$TMP/.stderr"
+if [ -f env.h5 ] && [ ! -f silkstat.h5 ]; then ok "SILKSTAT_STORE sets the store"; else not_ok "SILKSTAT_STORE"; fi
+(unset SILKSTAT_STORE; "$SILKSTAT" ingest --quiet c.csv)
+if [ -f silkstat.h5 ]; then ok "default store is ./silkstat.h5"; else not_ok "default store"; fi
+
 run ingest --store $S missing.csv
 expect_status 1 "missing file"
 expect_err_line "silkstat: cannot open 'missing.csv': No such file or directory" "missing file message"

@@ -105,10 +105,13 @@ static const uint32_t prov[] = {0, 0, 0, 0, 0, SILK_FLAG('p')};
 
 static silk_chart_spec basic_spec(silk_chart_line *lines, const char *out)
 {
-    lines[0] = (silk_chart_line){"Pakistan", 6, years, counts, prov, true,
-                                 2019, 1.3e6, 2024, 1.1e6};
-    lines[1] = (silk_chart_line){"Iran", 6, years, counts2, NULL, false,
-                                 0, 0, 0, 0};
+    lines[0] = (silk_chart_line){.label = "Pakistan", .n = 6, .x = years,
+                                 .y = counts, .flags = prov,
+                                 .has_trend = true, .trend_x0 = 2019,
+                                 .trend_y0 = 1.3e6, .trend_x1 = 2024,
+                                 .trend_y1 = 1.1e6};
+    lines[1] = (silk_chart_line){.label = "Iran", .n = 6, .x = years,
+                                 .y = counts2};
     static const silk_chart_marker marker[] = {{2023, "2023: new method"}};
     return (silk_chart_spec){"Afghan refugees", "End of year, 2019-2024",
                              "people", "Source: test data (CC BY 4.0)",
@@ -364,8 +367,8 @@ static void test_hostile_labels(void **state)
     silk_chart_line lines[8];
     silk_chart_marker markers[N];
     for (size_t i = 0; i < 8; i++)
-        lines[i] = (silk_chart_line){hostile[i], 6, years, counts, prov,
-                                     false, 0, 0, 0, 0};
+        lines[i] = (silk_chart_line){.label = hostile[i], .n = 6,
+                                     .x = years, .y = counts, .flags = prov};
     for (size_t i = 0; i < N; i++)
         markers[i] = (silk_chart_marker){2019 + (double)(i % 6), hostile[i]};
     silk_chart_spec spec = {hostile[0], hostile[3], hostile[4], hostile[5],
