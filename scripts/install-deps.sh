@@ -1,5 +1,7 @@
 #!/bin/sh
-# Install the Debian packages silkstat needs to build, test and benchmark.
+# Install the Debian packages silkstat needs to build, test and benchmark:
+# the libraries and gnuplot; Python with h5py/xarray for the interop test;
+# pandas and R data.table as benchmark peers; clang for `make fuzz`.
 # Idempotent: asks dpkg first and calls apt-get only for what is missing.
 # Works as root or through sudo. This is the only place the project
 # installs packages.
@@ -11,6 +13,7 @@ libgsl-dev libcsv-dev libhdf5-dev hdf5-tools libinih-dev libcmocka-dev
 gnuplot-nox fonts-lato
 python3 python3-h5py python3-xarray python3-h5netcdf python3-pandas python3-numpy
 r-base-core r-cran-data.table time
+clang libclang-rt-14-dev
 "
 
 missing=""

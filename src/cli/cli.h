@@ -73,6 +73,15 @@ int cli_pick_labels(const char *list, char *const *labels, size_t n_labels,
                     cli_pick *out, silk_error *err);
 void cli_pick_release(cli_pick *pick);
 
+/* The origins and destinations of opt picked out of cube. */
+int cli_pick_cube(const cli_options *opt, const silk_cube *cube, bool lenient,
+                  cli_pick *po, cli_pick *pd, silk_error *err);
+
+/* Reads opt->indicator from opt->store and picks opt's origins and
+ * destinations in it; the cube is the caller's. */
+int cli_read_selection(const cli_options *opt, silk_cube **cube, cli_pick *po,
+                       cli_pick *pd, silk_error *err);
+
 /* The period positions within [from, to]; first/last are inclusive. */
 void cli_period_range(const silk_cube *cube, const cli_options *opt,
                       size_t *first, size_t *end);

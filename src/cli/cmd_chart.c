@@ -106,7 +106,6 @@ int cmd_chart(int argc, char **argv)
     }
 
     silk_error err = {0};
-    silk_store *store = NULL;
     silk_cube *cube = NULL;
     silk_names *names = NULL;
     cli_pick po = {0}, pd = {0};
@@ -117,13 +116,7 @@ int cmd_chart(int argc, char **argv)
     status = 1;
 
     if ((opt.names && silk_names_load(opt.names, &names, &err) != SILK_OK) ||
-        silk_store_open(opt.store, &store, &err) != SILK_OK ||
-        silk_store_read(store, opt.indicator, &cube, &err) != SILK_OK ||
-        cli_pick_labels(opt.origin, cube->origin, cube->n_origin, "origin",
-                        opt.indicator, false, &po, &err) != SILK_OK ||
-        cli_pick_labels(opt.destination, cube->destination,
-                        cube->n_destination, "destination", opt.indicator, false, &pd,
-                        &err) != SILK_OK) {
+        cli_read_selection(&opt, &cube, &po, &pd, &err) != SILK_OK) {
         status = cli_fail(&err);
         goto done;
     }
@@ -287,7 +280,6 @@ done:
     cli_pick_release(&po);
     cli_pick_release(&pd);
     silk_cube_free(cube);
-    silk_store_close(store);
     silk_names_free(names);
     return status;
 }

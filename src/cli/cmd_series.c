@@ -33,16 +33,9 @@ int cmd_series(int argc, char **argv)
                                "use 'trend' or 'chart' for several");
 
     silk_error err = {0};
-    silk_store *store = NULL;
     silk_cube *cube = NULL;
     cli_pick po = {0}, pd = {0};
-    if (silk_store_open(opt.store, &store, &err) != SILK_OK ||
-        silk_store_read(store, opt.indicator, &cube, &err) != SILK_OK ||
-        cli_pick_labels(opt.origin, cube->origin, cube->n_origin, "origin",
-                        opt.indicator, false, &po, &err) != SILK_OK ||
-        cli_pick_labels(opt.destination, cube->destination,
-                        cube->n_destination, "destination", opt.indicator, false, &pd,
-                        &err) != SILK_OK) {
+    if (cli_read_selection(&opt, &cube, &po, &pd, &err) != SILK_OK) {
         status = cli_fail(&err);
         goto done;
     }
@@ -74,6 +67,5 @@ done:
     cli_pick_release(&po);
     cli_pick_release(&pd);
     silk_cube_free(cube);
-    silk_store_close(store);
     return status;
 }

@@ -128,11 +128,8 @@ int cmd_trend(int argc, char **argv)
         cli_pick po = {0}, pd = {0};
         double *t = NULL, *y = NULL;
         if (silk_store_read(store, names[i], &cube, &err) != SILK_OK ||
-            cli_pick_labels(opt.origin, cube->origin, cube->n_origin, "origin",
-                            names[i], n_names > 1, &po, &err) != SILK_OK ||
-            cli_pick_labels(opt.destination, cube->destination,
-                            cube->n_destination, "destination", names[i], n_names > 1, &pd,
-                            &err) != SILK_OK) {
+            cli_pick_cube(&opt, cube, n_names > 1, &po, &pd, &err) !=
+                SILK_OK) {
             silk_cube_free(cube);
             status = cli_fail(&err);
             goto done;

@@ -234,6 +234,38 @@ int cli_pick_labels(const char *list, char *const *labels, size_t n_labels,
     return SILK_OK;
 }
 
+int cli_pick_cube(const cli_options *opt, const silk_cube *cube, bool lenient,
+                  cli_pick *po, cli_pick *pd, silk_error *err)
+{
+    int rc = cli_pick_labels(opt->origin, cube->origin, cube->n_origin,
+                             "origin", cube->indicator, lenient, po, err);
+    if (rc == SILK_OK)
+        rc = cli_pick_labels(opt->destination, cube->destination,
+                             cube->n_destination, "destination",
+                             cube->indicator, lenient, pd, err);
+    if (rc != SILK_OK)
+        cli_pick_release(po);
+    return rc;
+}
+
+int cli_read_selection(const cli_options *opt, silk_cube **cube, cli_pick *po,
+                       cli_pick *pd, silk_error *err)
+{
+    silk_store *store = NULL;
+    *cube = NULL;
+    int rc = silk_store_open(opt->store, &store, err);
+    if (rc == SILK_OK)
+        rc = silk_store_read(store, opt->indicator, cube, err);
+    silk_store_close(store);
+    if (rc == SILK_OK)
+        rc = cli_pick_cube(opt, *cube, false, po, pd, err);
+    if (rc != SILK_OK) {
+        silk_cube_free(*cube);
+        *cube = NULL;
+    }
+    return rc;
+}
+
 void cli_period_range(const silk_cube *cube, const cli_options *opt,
                       size_t *first, size_t *end)
 {

@@ -174,56 +174,42 @@ size_t silk_cube_find_period(const silk_cube *cube, silk_period p)
     return (size_t)-1;
 }
 
-/* Union of two sorted label axes; map_a/map_b give each input label's
- * position in the union. */
-static int union_labels(char *const *a, size_t na, char *const *b, size_t nb,
-                        const char ***out, size_t *n_out, size_t *map_a,
-                        size_t *map_b)
+/* Union of two sorted axes of elements of `size` bytes ordered by cmp;
+ * map_a/map_b give each input element's position in the union. */
+static void *union_axis(const void *a, size_t na, const void *b, size_t nb,
+                        size_t size, int (*cmp)(const void *, const void *),
+                        size_t *n_out, size_t *map_a, size_t *map_b)
 {
-    const char **u = malloc((na + nb ? na + nb : 1) * sizeof *u);
+    char *u = malloc((na + nb ? na + nb : 1) * size);
     if (u == NULL)
-        return SILK_ENOMEM;
+        return NULL;
+    const char *pa = a, *pb = b;
     size_t i = 0, j = 0, n = 0;
     while (i < na || j < nb) {
-        int c = i == na ? 1 : j == nb ? -1 : strcmp(a[i], b[j]);
+        int c = i == na ? 1 : j == nb ? -1 : cmp(pa + i * size, pb + j * size);
         if (c <= 0) {
             map_a[i] = n;
             if (c == 0)
                 map_b[j++] = n;
-            u[n++] = a[i++];
+            memcpy(u + n++ * size, pa + i++ * size, size);
         } else {
             map_b[j] = n;
-            u[n++] = b[j++];
+            memcpy(u + n++ * size, pb + j++ * size, size);
         }
     }
-    *out = u;
     *n_out = n;
-    return SILK_OK;
+    return u;
 }
 
-static int union_periods(const silk_period *a, size_t na, const silk_period *b,
-                         size_t nb, silk_period **out, size_t *n_out,
-                         size_t *map_a, size_t *map_b)
+static int compare_labels(const void *a, const void *b)
 {
-    silk_period *u = malloc((na + nb ? na + nb : 1) * sizeof *u);
-    if (u == NULL)
-        return SILK_ENOMEM;
-    size_t i = 0, j = 0, n = 0;
-    while (i < na || j < nb) {
-        int c = i == na ? 1 : j == nb ? -1 : silk_period_compare(a[i], b[j]);
-        if (c <= 0) {
-            map_a[i] = n;
-            if (c == 0)
-                map_b[j++] = n;
-            u[n++] = a[i++];
-        } else {
-            map_b[j] = n;
-            u[n++] = b[j++];
-        }
-    }
-    *out = u;
-    *n_out = n;
-    return SILK_OK;
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int compare_periods(const void *a, const void *b)
+{
+    return silk_period_compare(*(const silk_period *)a,
+                               *(const silk_period *)b);
 }
 
 static void copy_cells(const silk_cube *from, silk_cube *to,
@@ -284,13 +270,17 @@ int silk_cube_merge(const silk_cube *base, const silk_cube *update,
     size_t *bd = uo + update->n_origin, *ud = bd + base->n_destination;
     size_t *bp = ud + update->n_destination, *up = bp + base->n_period;
 
-    if (union_labels(base->origin, base->n_origin, update->origin,
-                     update->n_origin, &origin, &n_origin, bo, uo) ||
-        union_labels(base->destination, base->n_destination,
-                     update->destination, update->n_destination, &destination,
-                     &n_destination, bd, ud) ||
-        union_periods(base->period, base->n_period, update->period,
-                      update->n_period, &period, &n_period, bp, up))
+    origin = union_axis(base->origin, base->n_origin, update->origin,
+                        update->n_origin, sizeof *origin, compare_labels,
+                        &n_origin, bo, uo);
+    destination = union_axis(base->destination, base->n_destination,
+                             update->destination, update->n_destination,
+                             sizeof *destination, compare_labels,
+                             &n_destination, bd, ud);
+    period = union_axis(base->period, base->n_period, update->period,
+                        update->n_period, sizeof *period, compare_periods,
+                        &n_period, bp, up);
+    if (origin == NULL || destination == NULL || period == NULL)
         goto done;
 
     silk_cube *merged = NULL;
