@@ -16,6 +16,7 @@
  */
 #include <csv.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -429,6 +430,81 @@ static void *capped_realloc(void *old, size_t size)
     return realloc(old, size);
 }
 
+/* The file's SHA-256 is computed on a second thread while the parser
+ * works on the same block: hashing took a quarter of an ingest's time
+ * on one core.  Blocks alternate between two buffers; a block is handed
+ * over only after the previous one is hashed, so the buffer being read
+ * into is never the one being hashed.  Without a thread (pthread_create
+ * failed) the hash is computed inline. */
+typedef struct hasher {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    silk_sha256 sha;
+    const unsigned char *data;
+    size_t len;
+    bool busy, stop, threaded;
+} hasher;
+
+static void *hash_loop(void *arg)
+{
+    hasher *h = arg;
+    pthread_mutex_lock(&h->lock);
+    for (;;) {
+        while (!h->busy && !h->stop)
+            pthread_cond_wait(&h->cond, &h->lock);
+        if (!h->busy)
+            break;
+        pthread_mutex_unlock(&h->lock);
+        silk_sha256_update(&h->sha, h->data, h->len);
+        pthread_mutex_lock(&h->lock);
+        h->busy = false;
+        pthread_cond_broadcast(&h->cond);
+    }
+    pthread_mutex_unlock(&h->lock);
+    return NULL;
+}
+
+static void hasher_start(hasher *h)
+{
+    memset(h, 0, sizeof *h);
+    silk_sha256_init(&h->sha);
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->cond, NULL);
+    h->threaded = pthread_create(&h->thread, NULL, hash_loop, h) == 0;
+}
+
+static void hasher_submit(hasher *h, const unsigned char *data, size_t len)
+{
+    if (!h->threaded) {
+        silk_sha256_update(&h->sha, data, len);
+        return;
+    }
+    pthread_mutex_lock(&h->lock);
+    while (h->busy)
+        pthread_cond_wait(&h->cond, &h->lock);
+    h->data = data;
+    h->len = len;
+    h->busy = true;
+    pthread_cond_broadcast(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* Waits for the last block and ends the thread; the digest is complete. */
+static void hasher_stop(hasher *h)
+{
+    if (h->threaded) {
+        pthread_mutex_lock(&h->lock);
+        h->stop = true;
+        pthread_cond_broadcast(&h->cond);
+        pthread_mutex_unlock(&h->lock);
+        pthread_join(h->thread, NULL);
+        h->threaded = false;
+    }
+    pthread_mutex_destroy(&h->lock);
+    pthread_cond_destroy(&h->cond);
+}
+
 int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
                   void *ctx, char sha256[65], uint64_t *bytes,
                   silk_error *err)
@@ -436,8 +512,10 @@ int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
     silk_csv_reader r;
     struct csv_parser parser;
     bool parser_ready = false, first = true;
-    silk_sha256 sha;
-    unsigned char *block = NULL;
+    hasher sha;
+    bool hashing = false;
+    unsigned char *blocks = NULL, *block;
+    unsigned k = 0;
     FILE *file = NULL;
     uint64_t total = 0;
     size_t n, skip;
@@ -457,10 +535,10 @@ int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
                                 strerror(errno));
         goto done;
     }
-    block = malloc(BLOCK_SIZE);
+    blocks = malloc(2 * BLOCK_SIZE);
     r.fields = malloc(max_fields * sizeof *r.fields);
     r.offset = malloc(max_fields * sizeof *r.offset);
-    if (block == NULL || r.fields == NULL || r.offset == NULL ||
+    if (blocks == NULL || r.fields == NULL || r.offset == NULL ||
         csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         status = silk_error_set(err, SILK_ENOMEM, "out of memory reading '%s'",
                                 path);
@@ -470,11 +548,13 @@ int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
     csv_set_space_func(&parser, no_space);
     csv_set_realloc_func(&parser, capped_realloc);
     csv_set_blk_size(&parser, 4096);
-    silk_sha256_init(&sha);
+    hasher_start(&sha);
+    hashing = true;
 
-    while ((n = fread(block, 1, BLOCK_SIZE, file)) > 0) {
+    for (block = blocks; (n = fread(block, 1, BLOCK_SIZE, file)) > 0;
+         block = blocks + (++k % 2) * BLOCK_SIZE) {
         total += n;
-        silk_sha256_update(&sha, block, n);
+        hasher_submit(&sha, block, n);
         skip = 0;
         if (first) {
             first = false;
@@ -512,15 +592,19 @@ int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
         status = r.status;
         goto done;
     }
-    silk_sha256_final(&sha, sha256);
+    hasher_stop(&sha);
+    hashing = false;
+    silk_sha256_final(&sha.sha, sha256);
     *bytes = total;
 
 done:
+    if (hashing)
+        hasher_stop(&sha);
     if (parser_ready)
         csv_free(&parser);
     if (file != NULL)
         fclose(file);
-    free(block);
+    free(blocks);
     free(r.fields);
     free(r.offset);
     free(r.arena);
