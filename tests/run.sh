@@ -45,6 +45,11 @@ for build in "$@"; do
         status=$?
         ok=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
         bad=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+        skip=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+        if [ "$skip" -gt 0 ]; then
+            skipped=$((skipped + skip))
+            echo "SKIP $name: $(grep -m1 'skipping' "$log")"
+        fi
         if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
             bad=1
         fi
@@ -66,6 +71,9 @@ for build in "$@"; do
         count_tap "$script" $?
     done
 done
-[ "$skipped" -gt 0 ] && echo "($skipped test files skipped)"
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]
