@@ -271,6 +271,52 @@ SILK_API const silk_provenance *silk_batch_provenance(const silk_batch *batch,
 SILK_API void silk_provenance_release(silk_provenance *prov);
 
 /* ------------------------------------------------------------------ */
+/* Countries: codes, names as the agencies spell them, groups          */
+/* ------------------------------------------------------------------ */
+
+/* The country table (datasets/countries.csv: iso3, name required; iso2,
+ * m49, unhcr_code, kind, region, aliases optional, aliases separated by
+ * '|') and the group table (datasets/country-groups.csv: group, title,
+ * members as space-separated ISO3 codes; users add their own files). */
+typedef struct silk_countries silk_countries;
+
+/* groups may be NULL.  Errors name the file, line and column. */
+SILK_API int silk_countries_load(const char *countries_csv,
+                                 const char *groups_csv,
+                                 silk_countries **out, silk_error *err);
+/* Adds the groups of another file (a user's own). */
+SILK_API int silk_countries_add_groups(silk_countries *countries,
+                                       const char *groups_csv,
+                                       silk_error *err);
+SILK_API void silk_countries_free(silk_countries *countries);
+
+/* Resolves text (an ISO3 or UNHCR code, an English name or any alias, as
+ * the agencies spell it) to its ISO3 code, matching case- and
+ * accent-insensitively and ignoring surrounding spaces.  *code is
+ * borrowed from the table.  An unknown name fails with SILK_ENOTFOUND and
+ * "unknown country 'X'; closest known: 'A' (AAA), 'B' (BBB), 'C' (CCC)";
+ * the caller prefixes the position. */
+SILK_API int silk_countries_resolve(const silk_countries *countries,
+                                    const char *text, size_t len,
+                                    const char **code, silk_error *err);
+
+/* The short English name of a code, or NULL if unknown. */
+SILK_API const char *silk_countries_name(const silk_countries *countries,
+                                         const char *code);
+
+/* True for regional and income aggregates (WLD, ARB, LMC, EUU...): their
+ * values are kept apart from countries' (see silk_ingest_file). */
+SILK_API bool silk_countries_is_aggregate(const silk_countries *countries,
+                                          const char *code);
+
+/* The members of a group ("silk5", "eu27", "gcc", ...; case-insensitive):
+ * *codes is borrowed from the table.  SILK_ENOTFOUND names the group and
+ * lists the known ones. */
+SILK_API int silk_countries_group(const silk_countries *countries,
+                                  const char *group, const char *const **codes,
+                                  size_t *n, silk_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Ingest (libcsv)                                                     */
 /* ------------------------------------------------------------------ */
 
@@ -288,15 +334,30 @@ SILK_API int silk_ingest_tidy(const char *path, unsigned file_index,
                               silk_batch *batch, uint64_t *rows_out,
                               silk_error *err);
 
-/* Country names for labels: a CSV with columns iso3 and name (others
- * ignored), such as datasets/countries.csv. */
-typedef struct silk_names silk_names;
-SILK_API int silk_names_load(const char *path, silk_names **out,
-                             silk_error *err);
-/* The name for a code, or NULL if the file does not list it. */
-SILK_API const char *silk_names_lookup(const silk_names *names,
-                                       const char *code);
-SILK_API void silk_names_free(silk_names *names);
+/* What silk_ingest_file needs beyond the file. */
+typedef struct silk_ingest_options {
+    const char *format;    /* a format's name; NULL or "auto": detect it */
+    const char *indicator; /* names the indicator of a file that holds one
+                              without naming it (World Bank per-indicator
+                              form, DESA stock table); NULL otherwise */
+    const silk_countries *countries; /* resolves names and aggregates;
+                                        formats that name countries need it */
+} silk_ingest_options;
+
+/* Reads one file of any supported format into batch, streaming, and adds
+ * its provenance record; *format_out (may be NULL) gets the name of the
+ * format read.  Errors as for silk_ingest_tidy.  Regional and income
+ * aggregates go to a separate indicator "<indicator>.aggregates", never
+ * mixed with countries. */
+SILK_API int silk_ingest_file(const char *path, const silk_ingest_options *opt,
+                              unsigned file_index, silk_batch *batch,
+                              uint64_t *rows_out, const char **format_out,
+                              silk_error *err);
+
+/* The supported formats, for help texts: name and a one-line summary. */
+SILK_API size_t silk_ingest_format_count(void);
+SILK_API const char *silk_ingest_format_name(size_t i);
+SILK_API const char *silk_ingest_format_summary(size_t i);
 
 /* ------------------------------------------------------------------ */
 /* The HDF5 store                                                      */

@@ -20,7 +20,7 @@ rm -f "$STORE"
 "$SILKSTAT" info --store "$STORE"
 
 chart() {
-    "$SILKSTAT" chart --store "$STORE" --names datasets/countries.csv "$@"
+    "$SILKSTAT" chart --store "$STORE" "$@"
 }
 
 chart --indicator refugees --origin AFG --destination IRN,PAK \

@@ -27,10 +27,11 @@ enum {
     OPT_SUBTITLE = 1 << 9,
     OPT_MARK = 1 << 10,
     OPT_NO_TREND = 1 << 11,
-    OPT_NAMES = 1 << 12,
+    OPT_COUNTRIES = 1 << 12, /* --countries and --groups */
     OPT_SOURCE = 1 << 13,
     OPT_QUIET = 1 << 14,
-    OPT_TOTAL = 1 << 15
+    OPT_TOTAL = 1 << 15,
+    OPT_FORMAT = 1 << 16
 };
 
 #define MAX_MARKS 8
@@ -41,7 +42,9 @@ typedef struct cli_options {
     const char *indicator, *origin, *destination;
     bool has_from, has_to;
     silk_period from, to;
-    const char *out, *title, *subtitle, *names, *source;
+    const char *out, *title, *subtitle, *source;
+    const char *countries_path, *groups_path, *format;
+    silk_countries *countries; /* loaded by cli_load_countries; owned */
     size_t n_marks;
     silk_chart_marker marks[MAX_MARKS];
     char **args; /* positional arguments, borrowed from argv */
@@ -65,12 +68,16 @@ typedef struct cli_pick {
     size_t n;
 } cli_pick;
 
-/* Resolves a list against the labels; an unknown code is an error naming
- * it and the indicator, unless lenient (several indicators are scanned and
- * not every one has every code).  NULL or "*" selects every label. */
+/* Resolves a list against the labels: codes, '-' (the country-level
+ * destination), group names and country names (with a country table).
+ * An unknown code is an error naming it and the indicator, unless lenient
+ * (several indicators are scanned and not every one has every code); a
+ * group selects the members the indicator has.  NULL or "*" selects every
+ * label. */
 int cli_pick_labels(const char *list, char *const *labels, size_t n_labels,
                     const char *axis, const char *indicator, bool lenient,
-                    cli_pick *out, silk_error *err);
+                    const silk_countries *countries, cli_pick *out,
+                    silk_error *err);
 void cli_pick_release(cli_pick *pick);
 
 /* The origins and destinations of opt picked out of cube. */
@@ -79,8 +86,15 @@ int cli_pick_cube(const cli_options *opt, const silk_cube *cube, bool lenient,
 
 /* Reads opt->indicator from opt->store and picks opt's origins and
  * destinations in it; the cube is the caller's. */
-int cli_read_selection(const cli_options *opt, silk_cube **cube, cli_pick *po,
+int cli_read_selection(cli_options *opt, silk_cube **cube, cli_pick *po,
                        cli_pick *pd, silk_error *err);
+
+/* Loads the country table into opt->countries: --countries FILE or the
+ * bundled datasets/countries.csv (with country-groups.csv), plus --groups
+ * FILE.  Without --countries a missing bundled table is not an error
+ * unless required. */
+int cli_load_countries(cli_options *opt, bool required, silk_error *err);
+void cli_options_release(cli_options *opt);
 
 /* The period positions within [from, to]; first/last are inclusive. */
 void cli_period_range(const silk_cube *cube, const cli_options *opt,

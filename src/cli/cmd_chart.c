@@ -1,7 +1,7 @@
 /*
  * cmd_chart.c: `silkstat chart`: a line chart of the selected series with
  * their OLS trend lines, in the house style of src/chart.  Every label
- * that comes from the store or the names file goes to the chart module,
+ * that comes from the store or the country table goes to the chart module,
  * which escapes it; nothing here builds gnuplot text.
  */
 #include <math.h>
@@ -15,11 +15,12 @@ static const char usage[] =
     "D[,D...]\n"
     "                      --out FILE.(png|svg|pdf) [--from P] [--to P]\n"
     "                      [--title T] [--subtitle S] [--source S]\n"
-    "                      [--mark P=LABEL]... [--names FILE] [--no-trend]\n"
+    "                      [--mark P=LABEL]... [--countries FILE] [--no-trend]\n"
     "                      [--total] [--store FILE]\n"
     "Draws one line per series (at most 8) with its OLS trend line; the\n"
     "gnuplot script FILE.gp and data FILE.dat stay beside the image.\n"
-    "--names takes a CSV with columns iso3,name for the labels.\n"
+    "Labels use the short names of the country table (datasets/countries.csv\n"
+    "unless --countries names another CSV with columns iso3,name).\n"
     "--total draws one line per origin: the sum over the selected\n"
     "destinations (missing values are skipped; a period with none is a gap).\n";
 
@@ -66,16 +67,16 @@ static void assign_free_colours(silk_chart_line *lines, size_t n)
     }
 }
 
-static const char *name_of(const silk_names *names, const char *code)
+static const char *name_of(const silk_countries *names, const char *code)
 {
-    const char *name = names ? silk_names_lookup(names, code) : NULL;
+    const char *name = names ? silk_countries_name(names, code) : NULL;
     return name ? name : cli_code_label(code);
 }
 
 /* "AFG, IRN and PAK" style lists of names, for default titles. */
 static void list_names(char *buf, size_t size, const silk_cube *cube,
                        const cli_pick *pick, bool destination,
-                       const silk_names *names)
+                       const silk_countries *names)
 {
     buf[0] = '\0';
     for (size_t i = 0; i < pick->n; i++) {
@@ -94,7 +95,7 @@ int cmd_chart(int argc, char **argv)
                            OPT_STORE | OPT_INDICATOR | OPT_ORIGIN |
                                OPT_DESTINATION | OPT_FROM | OPT_TO | OPT_OUT |
                                OPT_TITLE | OPT_SUBTITLE | OPT_MARK |
-                               OPT_NO_TREND | OPT_NAMES | OPT_SOURCE | OPT_TOTAL,
+                               OPT_NO_TREND | OPT_COUNTRIES | OPT_SOURCE | OPT_TOTAL,
                            usage, &opt);
     if (status != CLI_GO)
         return status;
@@ -107,7 +108,6 @@ int cmd_chart(int argc, char **argv)
 
     silk_error err = {0};
     silk_cube *cube = NULL;
-    silk_names *names = NULL;
     cli_pick po = {0}, pd = {0};
     line_data data[MAX_LINES];
     silk_chart_line lines[MAX_LINES];
@@ -115,12 +115,12 @@ int cmd_chart(int argc, char **argv)
     memset(data, 0, sizeof data);
     status = 1;
 
-    if ((opt.names && silk_names_load(opt.names, &names, &err) != SILK_OK) ||
-        cli_read_selection(&opt, &cube, &po, &pd, &err) != SILK_OK) {
+    if (cli_read_selection(&opt, &cube, &po, &pd, &err) != SILK_OK) {
         status = cli_fail(&err);
         goto done;
     }
 
+    const silk_countries *names = opt.countries;
     size_t first, end;
     cli_period_range(cube, &opt, &first, &end);
     size_t span_first = end, span_last = first;
@@ -280,6 +280,6 @@ done:
     cli_pick_release(&po);
     cli_pick_release(&pd);
     silk_cube_free(cube);
-    silk_names_free(names);
+    cli_options_release(&opt);
     return status;
 }

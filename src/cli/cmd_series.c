@@ -10,15 +10,17 @@
 static const char usage[] =
     "usage: silkstat series --indicator I --origin O --destination D\n"
     "                       [--from P] [--to P] [--store FILE] [--json]\n"
-    "Prints period,value,flag for one series.  D is '-' for country-level\n"
-    "indicators (population, GDP, remittances).\n";
+    "Prints period,value,flag for one series.  O and D are ISO3 codes or\n"
+    "country names; D is '-' for country-level indicators (population, GDP,\n"
+    "remittances).\n";
 
 int cmd_series(int argc, char **argv)
 {
     cli_options opt;
     int status = cli_parse(argc, argv,
                            OPT_STORE | OPT_JSON | OPT_INDICATOR | OPT_ORIGIN |
-                               OPT_DESTINATION | OPT_FROM | OPT_TO,
+                               OPT_DESTINATION | OPT_FROM | OPT_TO |
+                               OPT_COUNTRIES,
                            usage, &opt);
     if (status != CLI_GO)
         return status;
@@ -67,5 +69,6 @@ done:
     cli_pick_release(&po);
     cli_pick_release(&pd);
     silk_cube_free(cube);
+    cli_options_release(&opt);
     return status;
 }

@@ -18,8 +18,9 @@ static const char usage[] =
     "  indicator,origin,destination,n,first,last,\n"
     "  ols_slope,ols_se,ols_ci_low,ols_ci_high,ols_r2,ols_p,\n"
     "  mk_s,mk_var_s,mk_z,mk_p,mk_tau,sen_slope,sen_ci_low,sen_ci_high\n"
-    "Slopes are per period (year, quarter or month).  Every list accepts '*'\n"
-    "(the default: all); '-' is the country-level destination.\n";
+    "Slopes are per period (year, quarter or month).  Country lists take\n"
+    "ISO3 codes, country names and group names (silk5, eu27, gcc, ...), '*'\n"
+    "(the default: all) and '-' (the country-level destination).\n";
 
 static const char header[] =
     "indicator,origin,destination,n,first,last,ols_slope,ols_se,ols_ci_low,"
@@ -106,7 +107,8 @@ int cmd_trend(int argc, char **argv)
     cli_options opt;
     int status = cli_parse(argc, argv,
                            OPT_STORE | OPT_INDICATOR | OPT_ORIGIN |
-                               OPT_DESTINATION | OPT_FROM | OPT_TO,
+                               OPT_DESTINATION | OPT_FROM | OPT_TO |
+                               OPT_COUNTRIES,
                            usage, &opt);
     if (status != CLI_GO)
         return status;
@@ -116,7 +118,8 @@ int cmd_trend(int argc, char **argv)
     char **names = NULL;
     size_t n_names = 0;
     bool all_ok = true;
-    if (silk_store_open(opt.store, &store, &err) != SILK_OK ||
+    if (cli_load_countries(&opt, false, &err) != SILK_OK ||
+        silk_store_open(opt.store, &store, &err) != SILK_OK ||
         cli_indicators(store, opt.indicator, &names, &n_names, &err) !=
             SILK_OK) {
         status = cli_fail(&err);
@@ -163,5 +166,6 @@ int cmd_trend(int argc, char **argv)
 done:
     cli_indicators_free(names, n_names);
     silk_store_close(store);
+    cli_options_release(&opt);
     return status;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -27,7 +28,9 @@ static const struct option long_options[] = {
     {"subtitle", required_argument, NULL, 'u'},
     {"mark", required_argument, NULL, 'm'},
     {"no-trend", no_argument, NULL, 'n'},
-    {"names", required_argument, NULL, 'N'},
+    {"countries", required_argument, NULL, 'C'},
+    {"groups", required_argument, NULL, 'G'},
+    {"format", required_argument, NULL, 'f'},
     {"source", required_argument, NULL, 'S'},
     {"quiet", no_argument, NULL, 'q'},
     {"total", no_argument, NULL, 'A'},
@@ -49,7 +52,9 @@ static unsigned option_bit(int c)
     case 'u': return OPT_SUBTITLE;
     case 'm': return OPT_MARK;
     case 'n': return OPT_NO_TREND;
-    case 'N': return OPT_NAMES;
+    case 'C': return OPT_COUNTRIES;
+    case 'G': return OPT_COUNTRIES;
+    case 'f': return OPT_FORMAT;
     case 'S': return OPT_SOURCE;
     case 'q': return OPT_QUIET;
     case 'A': return OPT_TOTAL;
@@ -158,7 +163,9 @@ int cli_parse(int argc, char **argv, unsigned allowed, const char *usage,
                 return EXIT_USAGE;
             break;
         case 'n': opt->no_trend = true; break;
-        case 'N': opt->names = optarg; break;
+        case 'C': opt->countries_path = optarg; break;
+        case 'G': opt->groups_path = optarg; break;
+        case 'f': opt->format = optarg; break;
         case 'S': opt->source = optarg; break;
         case 'q': opt->quiet = true; break;
         case 'A': opt->total = true; break;
@@ -176,9 +183,27 @@ void cli_pick_release(cli_pick *pick)
     pick->n = 0;
 }
 
+/* Appends position i once. */
+static void pick_add(cli_pick *out, size_t i)
+{
+    for (size_t k = 0; k < out->n; k++)
+        if (out->index[k] == i)
+            return;
+    out->index[out->n++] = i;
+}
+
+static size_t find_label(char *const *labels, size_t n, const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(labels[i], code) == 0)
+            return i;
+    return n;
+}
+
 int cli_pick_labels(const char *list, char *const *labels, size_t n_labels,
                     const char *axis, const char *indicator, bool lenient,
-                    cli_pick *out, silk_error *err)
+                    const silk_countries *countries, cli_pick *out,
+                    silk_error *err)
 {
     out->n = 0;
     out->index = malloc((n_labels + 1) * sizeof *out->index);
@@ -189,47 +214,64 @@ int cli_pick_labels(const char *list, char *const *labels, size_t n_labels,
             out->index[out->n++] = i;
         return SILK_OK;
     }
-    const char *p = list;
-    while (*p) {
+    for (const char *p = list; *p;) {
         size_t len = strcspn(p, ",");
-        char code[8];
-        if (len == 1 && p[0] == '-') {
-            code[0] = '\0';
-        } else if (silk_code_valid(p, len)) {
-            memcpy(code, p, len);
-            code[len] = '\0';
-        } else {
-            cli_pick_release(out);
-            return silk_error_set(err, SILK_EINVAL,
-                                  "--%s '%.*s' is not a country code; "
-                                  "expected ISO 3166 alpha-3 codes such as "
-                                  "AFG,IRN, '-' for none, or '*' for all",
-                                  axis, (int)len, p);
-        }
-        size_t found = n_labels;
-        for (size_t i = 0; i < n_labels; i++)
-            if (strcmp(labels[i], code) == 0)
-                found = i;
-        if (found == n_labels && lenient) {
-            p += len;
-            if (*p == ',')
-                p++;
+        char token[128];
+        snprintf(token, sizeof token, "%.*s", (int)len, p);
+        p += len + (p[len] == ',');
+        if (strcmp(token, "-") == 0 || silk_code_valid(token, len)) {
+            const char *code = token[0] == '-' ? "" : token;
+            size_t found = find_label(labels, n_labels, code);
+            if (found < n_labels)
+                pick_add(out, found);
+            else if (!lenient)
+                goto absent;
             continue;
         }
-        if (found == n_labels) {
-            cli_pick_release(out);
-            return silk_error_set(err, SILK_ENOTFOUND,
-                                  "indicator '%s' has no %s '%s'", indicator,
-                                  axis, code[0] ? code : "-");
+        /* a group: its members that this indicator has */
+        const char *const *members;
+        size_t n_members;
+        silk_error group_err = {0};
+        if (countries != NULL &&
+            silk_countries_group(countries, token, &members, &n_members,
+                                 &group_err) == SILK_OK) {
+            for (size_t k = 0; k < n_members; k++) {
+                size_t found = find_label(labels, n_labels, members[k]);
+                if (found < n_labels)
+                    pick_add(out, found);
+            }
+            continue;
         }
-        bool dup = false;
-        for (size_t i = 0; i < out->n; i++)
-            dup = dup || out->index[i] == found;
-        if (!dup && out->n < n_labels)
-            out->index[out->n++] = found;
-        p += len;
-        if (*p == ',')
-            p++;
+        /* a country's name, as the agencies spell it */
+        const char *code = NULL;
+        if (countries != NULL &&
+            silk_countries_resolve(countries, token, strlen(token), &code,
+                                   err) == SILK_OK) {
+            size_t found = find_label(labels, n_labels, code);
+            snprintf(token, sizeof token, "%s", code);
+            if (found < n_labels)
+                pick_add(out, found);
+            else if (!lenient)
+                goto absent;
+            continue;
+        }
+        cli_pick_release(out);
+        if (countries == NULL)
+            return silk_error_set(err, SILK_EINVAL,
+                                  "--%s '%s' is not a country code; expected "
+                                  "ISO 3166 alpha-3 codes such as AFG,IRN, "
+                                  "'-' for none, or '*' for all",
+                                  axis, token);
+        char why[SILK_MESSAGE_MAX];
+        snprintf(why, sizeof why, "%s", err->message);
+        return silk_error_set(err, SILK_EINVAL,
+                              "--%s: %s (and no group of that name)", axis,
+                              why);
+    absent:
+        cli_pick_release(out);
+        return silk_error_set(err, SILK_ENOTFOUND,
+                              "indicator '%s' has no %s '%s'", indicator, axis,
+                              token[0] && token[0] != '-' ? token : "-");
     }
     return SILK_OK;
 }
@@ -238,22 +280,27 @@ int cli_pick_cube(const cli_options *opt, const silk_cube *cube, bool lenient,
                   cli_pick *po, cli_pick *pd, silk_error *err)
 {
     int rc = cli_pick_labels(opt->origin, cube->origin, cube->n_origin,
-                             "origin", cube->indicator, lenient, po, err);
+                             "origin", cube->indicator, lenient,
+                             opt->countries, po, err);
     if (rc == SILK_OK)
         rc = cli_pick_labels(opt->destination, cube->destination,
                              cube->n_destination, "destination",
-                             cube->indicator, lenient, pd, err);
+                             cube->indicator, lenient, opt->countries, pd,
+                             err);
     if (rc != SILK_OK)
         cli_pick_release(po);
     return rc;
 }
 
-int cli_read_selection(const cli_options *opt, silk_cube **cube, cli_pick *po,
+int cli_read_selection(cli_options *opt, silk_cube **cube, cli_pick *po,
                        cli_pick *pd, silk_error *err)
 {
     silk_store *store = NULL;
     *cube = NULL;
-    int rc = silk_store_open(opt->store, &store, err);
+    int rc = cli_load_countries(opt, false, err);
+    if (rc != SILK_OK)
+        return rc;
+    rc = silk_store_open(opt->store, &store, err);
     if (rc == SILK_OK)
         rc = silk_store_read(store, opt->indicator, cube, err);
     silk_store_close(store);
@@ -392,4 +439,61 @@ int cli_make_parent(const char *path, silk_error *err)
         }
     }
     return SILK_OK;
+}
+
+/* Where the bundled tables live: $SILKSTAT_DATA, else datasets/ beside
+ * the build folder of this executable, else ./datasets. */
+static void data_path(const char *file, char *buf, size_t size)
+{
+    const char *env = getenv("SILKSTAT_DATA");
+    if (env != NULL && env[0] != '\0') {
+        snprintf(buf, size, "%s/%s", env, file);
+        return;
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            /* build/silkstat, or build/asan/silkstat one level deeper */
+            const char *ups[] = {"..", "../.."};
+            for (size_t i = 0; i < 2; i++) {
+                int len = snprintf(buf, size, "%s/%s/datasets/%s", exe, ups[i],
+                                   file);
+                if (len > 0 && (size_t)len < size && access(buf, R_OK) == 0)
+                    return;
+            }
+        }
+    }
+    snprintf(buf, size, "datasets/%s", file);
+}
+
+int cli_load_countries(cli_options *opt, bool required, silk_error *err)
+{
+    if (opt->countries != NULL)
+        return SILK_OK;
+    char table[4096], groups[4096];
+    const char *path = opt->countries_path;
+    if (path == NULL) {
+        data_path("countries.csv", table, sizeof table);
+        path = table;
+        if (access(path, R_OK) != 0 && !required)
+            return SILK_OK; /* codes still work without names */
+    }
+    data_path("country-groups.csv", groups, sizeof groups);
+    int rc = silk_countries_load(
+        path, opt->countries_path == NULL && access(groups, R_OK) == 0 ? groups
+                                                                       : NULL,
+        &opt->countries, err);
+    if (rc == SILK_OK && opt->groups_path != NULL)
+        rc = silk_countries_add_groups(opt->countries, opt->groups_path, err);
+    return rc;
+}
+
+void cli_options_release(cli_options *opt)
+{
+    silk_countries_free(opt->countries);
+    opt->countries = NULL;
 }

@@ -570,6 +570,13 @@ int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
                 skip = 3;
         }
         status = process_block(&r, &parser, block + skip, n - skip);
+        if (status == SILK_CSV_STOP) {
+            /* the callback has seen enough (a format's header sniff) */
+            status = SILK_OK;
+            sha256[0] = '\0';
+            *bytes = total;
+            goto done;
+        }
         if (status != SILK_OK)
             goto done;
     }

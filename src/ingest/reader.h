@@ -35,7 +35,9 @@ typedef struct silk_csv_row {
 typedef struct silk_csv_reader silk_csv_reader;
 
 /* Called once per record (blank lines produce none).  Returns SILK_OK to go
- * on, or a status after filling err to stop the read with that status. */
+ * on, SILK_CSV_STOP to end the read early with SILK_OK (sha256 is then ""),
+ * or a status after filling err to stop the read with that status. */
+#define SILK_CSV_STOP (-1)
 typedef int (*silk_csv_row_fn)(silk_csv_reader *reader, void *ctx,
                                const silk_csv_row *row, silk_error *err);
 

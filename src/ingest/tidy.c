@@ -22,7 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "reader.h"
+#include "format.h"
 
 enum role {
     ROLE_INDICATOR,
@@ -152,63 +152,6 @@ static int header(tidy *t, silk_csv_reader *reader, const silk_csv_row *row,
     return SILK_OK;
 }
 
-static const double powers_of_ten[] = {
-    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-/* Parses a whole field as a finite decimal number: [+-]digits[.digits]
- * with an optional exponent; no spaces, hex, "nan", "inf" or thousands
- * separators.  Returns 0, -1 for bad syntax, -2 for out of range. */
-static int parse_number(const char *s, size_t len, double *out)
-{
-    size_t i = 0, digits = 0, fraction = 0;
-    uint64_t mantissa = 0;
-    bool negative = false;
-    char *end;
-    double v;
-
-    if (i < len && (s[i] == '-' || s[i] == '+'))
-        negative = s[i++] == '-';
-    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++)
-        if (digits < 19)
-            mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
-    if (i < len && s[i] == '.') {
-        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, fraction++)
-            if (digits + fraction < 19)
-                mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
-    }
-    if (digits + fraction == 0)
-        return -1;
-    /* Clinger's fast path: an integer below 2^53 divided by an exact power
-     * of ten is one correctly rounded operation, the same as strtod. */
-    if (i == len && digits + fraction < 19 && fraction <= 22 &&
-        mantissa <= (UINT64_C(1) << 53)) {
-        v = (double)mantissa / powers_of_ten[fraction];
-        *out = negative ? -v : v;
-        return 0;
-    }
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        size_t exponent_digits = 0;
-        i++;
-        if (i < len && (s[i] == '-' || s[i] == '+'))
-            i++;
-        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-            exponent_digits++;
-        if (exponent_digits == 0)
-            return -1;
-    }
-    if (i != len)
-        return -1;
-    /* the syntax is checked: strtod sees no hex, nan or inf here */
-    v = strtod(s, &end);
-    if (end != s + len)
-        return -1;
-    if (!isfinite(v))
-        return -2;
-    *out = v;
-    return 0;
-}
-
 static int field_error(tidy *t, silk_error *err, const silk_csv_field *f,
                        size_t column, const char *what, const char *expected)
 {
@@ -316,7 +259,7 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
         case ROLE_VALUE:
             if (f->len == 0)
                 break;
-            status = parse_number(f->text, f->len, &value);
+            status = silk_ingest_number(f->text, f->len, &value);
             if (status == -2)
                 return field_error(t, err, f, c + 1, "is out of range",
                                    "a finite decimal value");
@@ -399,3 +342,32 @@ int silk_ingest_tidy(const char *path, unsigned file_index, silk_batch *batch,
         *rows_out = t.rows;
     return SILK_OK;
 }
+
+/* The header names the five required columns (and nothing else decides:
+ * the reader then reports unknown ones precisely). */
+static int detect(const silk_sniff *sniff)
+{
+    if (sniff->n_records == 0)
+        return 0;
+    int found = 0;
+    for (size_t i = 0; i < sniff->record[0].n_stored; i++)
+        for (size_t r = 0; r < N_REQUIRED; r++) {
+            const char *f = sniff->record[0].field[i];
+            found += silk_ingest_field_is(f, strlen(f), role_names[r]);
+        }
+    return found == N_REQUIRED ? 100 : 0;
+}
+
+static int read_tidy(const char *path, const silk_ingest_options *opt,
+                     unsigned file_index, silk_batch *batch, uint64_t *rows,
+                     silk_error *err)
+{
+    (void)opt;
+    return silk_ingest_tidy(path, file_index, batch, rows, err);
+}
+
+const silk_format silk_format_tidy = {
+    "tidy",
+    "indicator,origin,destination,period,value[,flag,unit,source]: "
+    "silkstat's own long form",
+    detect, read_tidy};

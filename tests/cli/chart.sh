@@ -29,7 +29,7 @@ if grep -q "with lines lw 2.5 lc rgb '#D55E00'" out/c.gp &&
 head -c 8 out/c.png | od -An -c | grep -q 'P   N   G' && ok "png magic" || not_ok "png magic"
 head -c 5 out/c.pdf | grep -q '%PDF' && ok "pdf magic" || not_ok "pdf magic"
 
-# hostile country names arrive through the names file
+# hostile country names arrive through the country table
 cat > names.csv <<'CSV'
 iso3,name
 AFG,"Af""gh`touch PWNED2`an"
@@ -37,7 +37,7 @@ IRN,"Iran'; system(""touch PWNED3""); '"
 PAK,"Pak@{x}\"
 CSV
 run chart --store $S --indicator refugees --origin AFG --destination IRN,PAK \
-    --names names.csv --title 'T `touch PWNED4` "x" @y' --out out/h.svg
+    --countries names.csv --title 'T `touch PWNED4` "x" @y' --out out/h.svg
 expect_status 0 "chart with hostile names"
 if ls PWNED* out/PWNED* 2>/dev/null | grep -q .; then not_ok "nothing was executed"; else ok "nothing was executed"; fi
 grep -q 'system(&quot;touch PWNED3&quot;)\|system(&#34;touch PWNED3&#34;)\|system("touch PWNED3")' out/h.svg &&

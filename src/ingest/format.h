@@ -1,0 +1,79 @@
+/*
+ * format.h: the contract between silk_ingest_file and each input format
+ * (internal to src/ingest).
+ *
+ * A format is one file (tidy.c, unhcr.c, wb.c, desa.c, ...) exporting one
+ * const silk_format.  To add a format:
+ *   1. write src/ingest/<name>.c with `const silk_format silk_format_<name>`;
+ *   2. list it in `formats[]` in ingest.c (order matters only for ties);
+ *   3. give it fixtures and exact-message tests in tests/unit/test_<name>.c;
+ *   4. document it in README.md ("Input formats").
+ */
+#ifndef SILK_INGEST_FORMAT_H
+#define SILK_INGEST_FORMAT_H
+
+#include "reader.h"
+
+/* The first records of a file, for detection: a format may need more than
+ * the header (the World Bank's wide download has preamble lines). */
+#define SILK_SNIFF_RECORDS 8
+#define SILK_SNIFF_FIELDS 16
+
+typedef struct silk_sniff {
+    size_t n_records;
+    struct {
+        size_t n_fields; /* fields in the record (may exceed n_stored) */
+        size_t n_stored;
+        size_t line;
+        char *field[SILK_SNIFF_FIELDS]; /* NUL-terminated copies */
+    } record[SILK_SNIFF_RECORDS];
+} silk_sniff;
+
+typedef struct silk_format {
+    const char *name;    /* as given to --format */
+    const char *summary; /* one line for help texts */
+    /* How surely the sniffed records are this format: 0 = not at all;
+     * the highest score wins.  Must not fail or allocate. */
+    int (*detect)(const silk_sniff *sniff);
+    /* Reads the whole file into batch and adds the provenance record
+     * (silk_batch_add_provenance with file_index); on error returns the
+     * status with "FILE:LINE:COLUMN: ..." in err. */
+    int (*read)(const char *path, const silk_ingest_options *opt,
+                unsigned file_index, silk_batch *batch, uint64_t *rows,
+                silk_error *err);
+} silk_format;
+
+/* Shared value rules, so every format reads numbers and gaps alike. */
+
+/* A whole field as a finite decimal number ([+-]digits[.digits][e[+-]d]):
+ * 0, or -1 for bad syntax, -2 for out of range.  No spaces, hex, nan, inf
+ * or thousands separators. */
+int silk_ingest_number(const char *text, size_t len, double *out);
+
+/* The missing-value markers the agencies use: "", "..", ":", "-", and
+ * "NA" where the format says it is not a code. */
+bool silk_ingest_is_missing(const char *text, size_t len, bool na_is_missing);
+
+/* Case-insensitive equality of a field with a NUL-terminated name,
+ * ignoring surrounding spaces (header matching). */
+bool silk_ingest_field_is(const char *text, size_t len, const char *name);
+
+/* Puts one value into the batch under indicator, or under
+ * "<indicator>.aggregates" when either code is an aggregate of countries
+ * (opt->countries decides; without a table nothing is an aggregate).
+ * Prefixes a batch error with the position. */
+int silk_ingest_put(const char *path, size_t line, size_t column,
+                    const silk_ingest_options *opt, silk_batch *batch,
+                    const char *indicator, const char *origin,
+                    const char *destination, silk_period period, double value,
+                    uint32_t flags, const char *unit, const char *source,
+                    unsigned file_index, silk_error *err);
+
+extern const silk_format silk_format_tidy;
+extern const silk_format silk_format_unhcr;
+extern const silk_format silk_format_wb_long;
+extern const silk_format silk_format_wb_indicator;
+extern const silk_format silk_format_wb_wide;
+extern const silk_format silk_format_desa_wide;
+
+#endif /* SILK_INGEST_FORMAT_H */

@@ -1,0 +1,150 @@
+/*
+ * ingest.c: silk_ingest_file, the one door for every input format.  It
+ * reads the first records of a file, asks each format how surely it is
+ * its own, and hands the file to the best (or to the one --format names).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "format.h"
+
+/* Every format, listed once.  Ties go to the earlier entry. */
+static const silk_format *const formats[] = {
+    &silk_format_tidy,
+    &silk_format_unhcr,
+    &silk_format_wb_long,
+    &silk_format_wb_indicator,
+    &silk_format_wb_wide,
+    &silk_format_desa_wide,
+};
+
+#define N_FORMATS (sizeof formats / sizeof *formats)
+
+size_t silk_ingest_format_count(void)
+{
+    return N_FORMATS;
+}
+
+const char *silk_ingest_format_name(size_t i)
+{
+    return i < N_FORMATS ? formats[i]->name : NULL;
+}
+
+const char *silk_ingest_format_summary(size_t i)
+{
+    return i < N_FORMATS ? formats[i]->summary : NULL;
+}
+
+static void sniff_release(silk_sniff *sniff)
+{
+    for (size_t r = 0; r < sniff->n_records; r++)
+        for (size_t f = 0; f < sniff->record[r].n_stored; f++)
+            free(sniff->record[r].field[f]);
+    sniff->n_records = 0;
+}
+
+static int sniff_row(silk_csv_reader *reader, void *ctx,
+                     const silk_csv_row *row, silk_error *err)
+{
+    (void)reader;
+    silk_sniff *sniff = ctx;
+    if (sniff->n_records == SILK_SNIFF_RECORDS)
+        return SILK_CSV_STOP;
+    size_t r = sniff->n_records;
+    sniff->record[r].n_fields = row->n_fields;
+    sniff->record[r].line = row->line;
+    sniff->record[r].n_stored = 0;
+    for (size_t f = 0; f < row->n_stored && f < SILK_SNIFF_FIELDS; f++) {
+        char *copy = strndup(row->field[f].text, row->field[f].len);
+        if (copy == NULL)
+            return silk_error_set(err, SILK_ENOMEM, "out of memory");
+        sniff->record[r].field[f] = copy;
+        sniff->record[r].n_stored = f + 1;
+    }
+    sniff->n_records++;
+    return SILK_OK;
+}
+
+static void list_formats(char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < N_FORMATS && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s",
+                                 i ? ", " : "", formats[i]->name);
+}
+
+/* The format named by --format, or the one that recognises the file. */
+static int choose(const char *path, const silk_ingest_options *opt,
+                  const silk_format **out, silk_error *err)
+{
+    char names[256];
+    list_formats(names, sizeof names);
+    if (opt && opt->format && strcmp(opt->format, "auto") != 0) {
+        for (size_t i = 0; i < N_FORMATS; i++)
+            if (strcasecmp(opt->format, formats[i]->name) == 0) {
+                *out = formats[i];
+                return SILK_OK;
+            }
+        return silk_error_set(err, SILK_EINVAL,
+                              "unknown format '%s'; expected one of: %s",
+                              opt->format, names);
+    }
+
+    /* The sniff is a short, separate read: the chosen format then streams
+     * the whole file itself, with its own line numbers and digest. */
+    silk_sniff sniff;
+    char digest[65];
+    uint64_t bytes = 0;
+    memset(&sniff, 0, sizeof sniff);
+    int status = silk_csv_read(path, 64, sniff_row, &sniff, digest, &bytes,
+                               err);
+    if (status != SILK_OK) {
+        sniff_release(&sniff);
+        return status;
+    }
+    int best = 0;
+    *out = NULL;
+    for (size_t i = 0; i < N_FORMATS; i++) {
+        int score = formats[i]->detect(&sniff);
+        if (score > best) {
+            best = score;
+            *out = formats[i];
+        }
+    }
+    size_t n_records = sniff.n_records;
+    sniff_release(&sniff);
+    if (*out != NULL)
+        return SILK_OK;
+    if (bytes == 0 || n_records == 0) {
+        /* let the tidy reader give its precise empty-file message */
+        *out = &silk_format_tidy;
+        return SILK_OK;
+    }
+    return silk_error_set(err, SILK_EPARSE,
+                          "%s:1:1: the header matches no known format; "
+                          "expected one of: %s (or name one with --format)",
+                          path, names);
+}
+
+int silk_ingest_file(const char *path, const silk_ingest_options *opt,
+                     unsigned file_index, silk_batch *batch,
+                     uint64_t *rows_out, const char **format_out,
+                     silk_error *err)
+{
+    const silk_format *format = NULL;
+    if (rows_out != NULL)
+        *rows_out = 0;
+    int status = choose(path, opt, &format, err);
+    if (status != SILK_OK)
+        return status;
+    if (format_out != NULL)
+        *format_out = format->name;
+    uint64_t rows = 0;
+    status = format->read(path, opt, file_index, batch, &rows, err);
+    if (status == SILK_OK && rows_out != NULL)
+        *rows_out = rows;
+    return status;
+}
