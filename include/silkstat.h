@@ -334,6 +334,11 @@ SILK_API int silk_ingest_tidy(const char *path, unsigned file_index,
                               silk_batch *batch, uint64_t *rows_out,
                               silk_error *err);
 
+/* Problems found by `ingest --check`: every error and warning of a run,
+ * each with its FILE:LINE:COLUMN, instead of stopping at the first. */
+typedef struct silk_problems silk_problems;
+/* (the silk_problems_* functions are declared in the section below) */
+
 /* What silk_ingest_file needs beyond the file. */
 typedef struct silk_ingest_options {
     const char *format;    /* a format's name; NULL or "auto": detect it */
@@ -342,7 +347,22 @@ typedef struct silk_ingest_options {
                               form, DESA stock table); NULL otherwise */
     const silk_countries *countries; /* resolves names and aggregates;
                                         formats that name countries need it */
+    /* The "mapping" format: any long or wide table, columns named by the
+     * user (--column origin=COL --column destination=COL --column
+     * period=COL --value-columns A,B); NULL when not given. */
+    const char *origin_column, *destination_column, *period_column;
+    const char *value_columns; /* comma-separated; each becomes an
+                                  indicator (or --indicator if one) */
+    bool periods_as_columns;   /* wide: every column named like a period
+                                  is a value column of that period */
+    /* When set, row-level problems are collected here and reading goes
+     * on; the run then writes nothing (ingest --check). */
+    silk_problems *problems;
 } silk_ingest_options;
+
+/* ---- silk_problems: the collector of ingest --check ---- */
+/* (declarations added by the --check work) */
+
 
 /* Reads one file of any supported format into batch, streaming, and adds
  * its provenance record; *format_out (may be NULL) gets the name of the

@@ -47,7 +47,9 @@ int cmd_ingest(int argc, char **argv)
     if (cli_load_countries(&opt, false, &err) != SILK_OK ||
         silk_batch_alloc(&batch, &err) != SILK_OK)
         goto fail;
-    silk_ingest_options options = {opt.format, opt.indicator, opt.countries};
+    silk_ingest_options options = {.format = opt.format,
+                                   .indicator = opt.indicator,
+                                   .countries = opt.countries};
     for (int i = 0; i < opt.n_args; i++) {
         uint64_t rows = 0;
         const char *format = NULL;

@@ -162,7 +162,7 @@ static void test_fixture(void **state)
     static const char *const origins[] = {"AFG", "BGD", "CIV",
                                           "HKG", "IRN", "PAK", "PRK"};
     static const char *const destinations[] = {"AFG", "CIV", "IRN", "PAK"};
-    silk_ingest_options opt = {NULL, NULL, countries};
+    silk_ingest_options opt = {.format = NULL, .indicator = NULL, .countries = countries};
     silk_batch *batch;
     silk_cube *cube;
 
@@ -206,8 +206,8 @@ static void test_fixture(void **state)
 
 static void test_errors(void **state)
 {
-    silk_ingest_options opt = {NULL, NULL, countries};
-    silk_ingest_options none = {NULL, NULL, NULL};
+    silk_ingest_options opt = {.format = NULL, .indicator = NULL, .countries = countries};
+    silk_ingest_options none = {.format = NULL, .indicator = NULL, .countries = NULL};
 
     (void)state;
     expect_failure(DATA "stock_wide.csv", &none, SILK_EINVAL,
@@ -311,7 +311,7 @@ static void test_real_table(void **state)
     if (silk_countries_load("datasets/countries.csv", NULL, &table, &err) !=
         SILK_OK)
         fail_msg("%s", err.message);
-    silk_ingest_options opt = {NULL, NULL, table};
+    silk_ingest_options opt = {.format = NULL, .indicator = NULL, .countries = table};
     double start = seconds();
     batch = read_ok(file, &opt, 1659);
     print_message("# desa-wide: 1,659 rows x 232 origins in %.0f ms\n",

@@ -80,7 +80,7 @@ static int read_file(const char *file, const silk_countries *table,
                      const char *indicator, silk_batch *batch, uint64_t *rows,
                      silk_error *err)
 {
-    silk_ingest_options opt = {"unhcr", indicator, table};
+    silk_ingest_options opt = {.format = "unhcr", .indicator = indicator, .countries = table};
 
     return silk_format_unhcr.read(file, &opt, 0, batch, rows, err);
 }

@@ -181,7 +181,7 @@ static void test_long_fixture(void **state)
     static const char *const pop[] = {"AFG", "IRN", "PRK"};
     static const char *const netm[] = {"BGD", "CIV", "PAK", "PRK"};
     static const char *const world[] = {"WLD"};
-    silk_ingest_options opt = {NULL, NULL, countries};
+    silk_ingest_options opt = {.format = NULL, .indicator = NULL, .countries = countries};
     silk_batch *batch;
 
     (void)state;
@@ -227,7 +227,7 @@ static void test_long_without_countries(void **state)
  * and refuses a file with two codes. */
 static void test_long_rename(void **state)
 {
-    silk_ingest_options opt = {NULL, "population", countries};
+    silk_ingest_options opt = {.format = NULL, .indicator = "population", .countries = countries};
     silk_batch *batch;
     const char *file = write_text(
         "one.csv", "indicator_code,country_name,country_code,year,value\n"
@@ -266,7 +266,7 @@ static void test_long_rename(void **state)
 static void test_indicator_crlf(void **state)
 {
     static const char *const netm[] = {"IRN", "PAK", "PRK"};
-    silk_ingest_options opt = {NULL, "SM.POP.NETM", countries};
+    silk_ingest_options opt = {.format = NULL, .indicator = "SM.POP.NETM", .countries = countries};
     silk_batch *batch;
 
     (void)state;
@@ -290,7 +290,7 @@ static void test_indicator_crlf(void **state)
 
 static void test_indicator_needs_name(void **state)
 {
-    silk_ingest_options opt = {NULL, NULL, countries};
+    silk_ingest_options opt = {.format = NULL, .indicator = NULL, .countries = countries};
 
     (void)state;
     expect_failure(&silk_format_wb_indicator, DATA "netm_crlf.csv", &opt,
@@ -308,7 +308,7 @@ static void test_indicator_needs_name(void **state)
 static void test_wide(void **state)
 {
     static const char *const pop[] = {"AFG", "IRN"};
-    silk_ingest_options opt = {NULL, NULL, countries};
+    silk_ingest_options opt = {.format = NULL, .indicator = NULL, .countries = countries};
     silk_batch *batch;
     silk_cube *cube;
 
@@ -350,7 +350,7 @@ static void test_wide(void **state)
 
 static void test_long_errors(void **state)
 {
-    silk_ingest_options opt = {NULL, NULL, countries};
+    silk_ingest_options opt = {.format = NULL, .indicator = NULL, .countries = countries};
     const silk_format *f = &silk_format_wb_long;
 
     (void)state;
@@ -423,7 +423,7 @@ static void test_long_errors(void **state)
 
 static void test_indicator_errors(void **state)
 {
-    silk_ingest_options opt = {NULL, "SM.POP.NETM", countries};
+    silk_ingest_options opt = {.format = NULL, .indicator = "SM.POP.NETM", .countries = countries};
     const silk_format *f = &silk_format_wb_indicator;
 
     (void)state;
@@ -448,7 +448,7 @@ static void test_indicator_errors(void **state)
 
 static void test_wide_errors(void **state)
 {
-    silk_ingest_options opt = {NULL, NULL, countries};
+    silk_ingest_options opt = {.format = NULL, .indicator = NULL, .countries = countries};
     const silk_format *f = &silk_format_wb_wide;
 
     (void)state;
@@ -553,7 +553,7 @@ static void test_ingest_file(void **state)
     static const char *const files[] = {DATA "long.csv", DATA "netm_crlf.csv",
                                         DATA "API_wide.csv"};
     static const char *const names[] = {"wb-long", "wb-indicator", "wb-wide"};
-    silk_ingest_options opt = {NULL, NULL, countries};
+    silk_ingest_options opt = {.format = NULL, .indicator = NULL, .countries = countries};
     size_t found = 0;
 
     (void)state;
@@ -605,7 +605,7 @@ static void test_real_files(void **state)
     if (silk_countries_load("datasets/countries.csv", NULL, &table, &err) !=
         SILK_OK)
         fail_msg("%s", err.message);
-    silk_ingest_options opt = {NULL, NULL, table};
+    silk_ingest_options opt = {.format = NULL, .indicator = NULL, .countries = table};
 
     start = seconds();
     batch = read_ok(&silk_format_wb_long,
