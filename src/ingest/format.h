@@ -69,6 +69,21 @@ int silk_ingest_put(const char *path, size_t line, size_t column,
                     uint32_t flags, const char *unit, const char *source,
                     unsigned file_index, silk_error *err);
 
+/* Every row-level error of a format goes through here: without a
+ * collector (opt->problems NULL) it returns status unchanged and the read
+ * stops; with one (ingest --check) it records err's message and code,
+ * clears err and returns SILK_OK, so the format skips the row and reads
+ * on.  Errors that make the rest of the file unreadable (header, quoting,
+ * encoding) are returned directly, never through here. */
+int silk_ingest_row_problem(const silk_ingest_options *opt, int status,
+                            silk_error *err);
+
+/* A warning (a sanity check: negative count, implausible year, a jump by
+ * orders of magnitude): recorded when collecting, ignored otherwise.
+ * The message carries its own "FILE:LINE:COLUMN: " prefix. */
+void silk_ingest_warning(const silk_ingest_options *opt, const char *fmt, ...)
+    SILK_PRINTF(2, 3);
+
 extern const silk_format silk_format_tidy;
 extern const silk_format silk_format_unhcr;
 extern const silk_format silk_format_wb_long;
