@@ -10,7 +10,13 @@ scientific Python stack, so the two timings can be compared:
       the values and flag bitmasks into dense [origin][destination][period]
       arrays (NaN = missing) and write them with h5py using silkstat's
       storage settings (chunks of one origin x <=64 destinations x all
-      periods, shuffle + gzip 5 + fletcher32).
+      periods, shuffle + gzip 1 + fletcher32, as src/store/commit.c).
+  peer_pandas.py ingest-unhcr FILE.csv OUT.h5
+      the same for a UNHCR population-type table (year, coo_name, coo,
+      coo_iso, coa_name, coa, coa_iso, count columns): origin coo_iso,
+      destination coa_iso (UNHCR's code where the ISO one is empty), period
+      year, one cube per count column on the table's axes, '*' = missing
+      with the redacted flag, empty = missing.
   peer_pandas.py trend OUT.h5 OUT.csv
       read every indicator back and, for every series with >= 3 values:
       OLS slope/se/p (vectorised over series), Mann-Kendall S, Var(S) with
@@ -49,6 +55,61 @@ def period_ordinal(label):
     raise ValueError("bad period '%s'" % label)
 
 
+GZIP_LEVEL = 1  # silkstat's DEFLATE_LEVEL (src/store/commit.c)
+
+
+def write_cube(top, name, origins, dests, periods, value, flags, unit, source):
+    g = top.create_group(str(name))
+    g.attrs["unit"] = unit
+    g.attrs["source"] = source
+    g["origin"] = np.array(origins, dtype="S3")
+    g["destination"] = np.array(dests, dtype="S3")
+    g["period"] = np.array([period_ordinal(p) for p in periods], dtype=np.int64)
+    g["period_label"] = np.array(periods, dtype="S7")
+    shape = value.shape
+    chunks = (1, max(1, min(shape[1], 64)), max(1, shape[2]))
+    for dname, data, fill in (("value", value, np.nan), ("flags", flags, 0)):
+        g.create_dataset(dname, data=data, chunks=chunks, shuffle=True,
+                         compression="gzip", compression_opts=GZIP_LEVEL,
+                         fletcher32=True, fillvalue=fill)
+
+
+UNHCR_KEYS = ["year", "coo_name", "coo", "coo_iso", "coa_name", "coa", "coa_iso"]
+
+
+def ingest_unhcr(csv_path, h5_path):
+    df = pd.read_csv(csv_path, dtype={k: "category" for k in UNHCR_KEYS[1:]},
+                     keep_default_na=False, na_values=[""])
+    counts = [c for c in df.columns if c not in UNHCR_KEYS]
+    # origin/destination: the ISO column, UNHCR's code where it is empty
+    origin = df["coo_iso"].astype(str).where(df["coo_iso"].astype(str) != "",
+                                             df["coo"].astype(str))
+    dest = df["coa_iso"].astype(str).where(df["coa_iso"].astype(str) != "",
+                                           df["coa"].astype(str))
+    year = df["year"].astype(str)
+    if pd.DataFrame({"o": origin, "d": dest, "y": year}).duplicated().any():
+        raise SystemExit("duplicate key (origin, destination, year)")
+    oi, origins = pd.factorize(origin, sort=True)
+    di, dests = pd.factorize(dest, sort=True)
+    pi, periods = pd.factorize(year, sort=True)
+    shape = (len(origins), len(dests), len(periods))
+    with h5py.File(h5_path, "w") as h5:
+        top = h5.create_group("indicators")
+        for name in counts:
+            col = df[name]
+            flags = np.zeros(shape, dtype=np.uint32)
+            if col.dtype == object:  # '*' (redacted) somewhere
+                star = (col == "*").to_numpy()
+                col = pd.to_numeric(col.where(~star))
+                flags[oi[star], di[star], pi[star]] = 1 << 26
+            value = np.full(shape, np.nan)
+            value[oi, di, pi] = col.to_numpy(dtype=float)
+            write_cube(top, name, origins, dests, list(periods), value, flags,
+                       "persons",
+                       "UNHCR Refugee Population Statistics Database (CC BY 4.0)")
+    print("rows %d" % len(df))
+
+
 def ingest(csv_path, h5_path):
     df = pd.read_csv(
         csv_path,
@@ -71,18 +132,8 @@ def ingest(csv_path, h5_path):
             masks = np.array([flag_mask(t) for t in flag_texts], dtype=np.uint32)
             flags = np.zeros(shape, dtype=np.uint32)
             flags[oi, di, pi] = masks[fi]
-            g = top.create_group(str(name))
-            g.attrs["unit"] = str(part["unit"].iloc[0])
-            g.attrs["source"] = str(part["source"].iloc[0])
-            g["origin"] = np.array(origins, dtype="S3")
-            g["destination"] = np.array(dests, dtype="S3")
-            g["period"] = np.array([period_ordinal(p) for p in periods], dtype=np.int64)
-            g["period_label"] = np.array(periods, dtype="S7")
-            chunks = (1, max(1, min(shape[1], 64)), max(1, shape[2]))
-            for dname, data, fill in (("value", value, np.nan), ("flags", flags, 0)):
-                g.create_dataset(dname, data=data, chunks=chunks, shuffle=True,
-                                 compression="gzip", compression_opts=5,
-                                 fletcher32=True, fillvalue=fill)
+            write_cube(top, name, origins, dests, list(periods), value, flags,
+                       str(part["unit"].iloc[0]), str(part["source"].iloc[0]))
     print("rows %d" % len(df))
 
 
@@ -286,10 +337,13 @@ def main(argv):
         compare(argv[2], argv[3])
     elif len(argv) == 4 and argv[1] == "ingest":
         ingest(argv[2], argv[3])
+    elif len(argv) == 4 and argv[1] == "ingest-unhcr":
+        ingest_unhcr(argv[2], argv[3])
     elif len(argv) == 4 and argv[1] == "trend":
         trend(argv[2], argv[3])
     else:
-        print("usage: peer_pandas.py ingest FILE.csv OUT.h5 | trend OUT.h5 OUT.csv",
+        print("usage: peer_pandas.py ingest FILE.csv OUT.h5 | ingest-unhcr FILE.csv OUT.h5 | "
+              "trend OUT.h5 OUT.csv",
               file=sys.stderr)
         return 2
     return 0

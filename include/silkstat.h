@@ -300,6 +300,16 @@ SILK_API int silk_countries_resolve(const silk_countries *countries,
                                     const char *text, size_t len,
                                     const char **code, silk_error *err);
 
+/* Resolves an ISO 3166-1 alpha-2 code (two capital letters, the table's
+ * iso2 column) to its ISO3 code; also the two codes the EU institutions
+ * use in place of ISO's, which ISO reserves for them: EL (Greece, GRC)
+ * and UK (United Kingdom, GBR).  *iso3 is borrowed from the table.
+ * Returns SILK_ENOTFOUND, touching no error struct, for any other text:
+ * the caller knows the position and writes the message. */
+SILK_API int silk_countries_resolve_iso2(const silk_countries *countries,
+                                         const char *iso2,
+                                         const char **iso3);
+
 /* The short English name of a code, or NULL if unknown. */
 SILK_API const char *silk_countries_name(const silk_countries *countries,
                                          const char *code);
@@ -358,10 +368,97 @@ typedef struct silk_ingest_options {
     /* When set, row-level problems are collected here and reading goes
      * on; the run then writes nothing (ingest --check). */
     silk_problems *problems;
+    /* ',', ';' or '\t'; 0 = detect from the first non-blank line (the
+     * separator giving the most fields, ',' winning ties).  Eurostat TSV
+     * is always read with tabs. */
+    char delimiter;
 } silk_ingest_options;
 
 /* ---- silk_problems: the collector of ingest --check ---- */
-/* (declarations added by the --check work) */
+
+/* A collector keeps every error and warning of a run with its position,
+ * grouped by kind.  Two modes: for `ingest --check` (collect_errors true)
+ * a row-level error is recorded and reading goes on with the next row;
+ * for a plain ingest (collect_errors false) only warnings are recorded
+ * and the first error stops the read exactly as without a collector.
+ *
+ * Kinds: a problem's kind is its message without the "FILE:LINE:COLUMN: "
+ * prefix, cut before the first "; " (what was expected), with a leading
+ * quoted value and its " in " dropped, parenthesised asides dropped, and
+ * every word starting with a digit outside quotes replaced by N:
+ *   "'x' in column 'value' is not a number; expected ..."
+ *       -> "column 'value' is not a number"
+ *   "line 7 has 3 fields; expected 5 as in the header"
+ *       -> "line N has N fields"
+ * Groups come errors first, then warnings, each in order of first
+ * appearance; within a group problems are in file order (the order files
+ * first appear), then line, then column; problems without a position come
+ * last.  Memory stays bounded whatever the input: each group lists its
+ * first SILK_PROBLEMS_LISTED problems and only counts the rest, and after
+ * SILK_PROBLEMS_GROUPS groups of one severity new kinds are counted in a
+ * last group "other problems". */
+#define SILK_PROBLEMS_LISTED 100
+#define SILK_PROBLEMS_GROUPS 200
+
+typedef enum silk_severity {
+    SILK_SEVERITY_ERROR = 0,
+    SILK_SEVERITY_WARNING = 1
+} silk_severity;
+
+/* One problem; every string is borrowed from the collector. */
+typedef struct silk_problem {
+    silk_severity severity;
+    int code;            /* the error's silk_status; SILK_OK for warnings */
+    const char *file;    /* "" when the message names no position */
+    size_t line, column; /* 0 when unknown */
+    const char *message; /* without its "FILE:LINE:COLUMN: " prefix */
+} silk_problem;
+
+SILK_API int silk_problems_alloc(bool collect_errors, silk_problems **out,
+                                 silk_error *err);
+SILK_API void silk_problems_free(silk_problems *problems);
+SILK_API bool silk_problems_collect_errors(const silk_problems *problems);
+
+/* Records one problem.  message may start with "FILE:LINE:COLUMN: ",
+ * which is parsed into the position; kind NULL derives the kind from the
+ * message (see above).  The counts grow even when memory runs out (the
+ * problem is then counted but not listed, and SILK_ENOMEM returned). */
+SILK_API int silk_problems_add(silk_problems *problems,
+                               silk_severity severity, int code,
+                               const char *kind, const char *message,
+                               silk_error *err);
+
+/* The kind of a message, as silk_problems_add derives it, into buf. */
+SILK_API void silk_problems_kind(const char *message, char *buf,
+                                 size_t size);
+
+SILK_API size_t silk_problems_error_count(const silk_problems *problems);
+SILK_API size_t silk_problems_warning_count(const silk_problems *problems);
+
+/* Groups in the order described above; group i's kind, severity, count of
+ * problems (all of them) and how many are listed (at most
+ * SILK_PROBLEMS_LISTED), and the listed ones in order. */
+SILK_API size_t silk_problems_group_count(const silk_problems *problems);
+SILK_API const char *silk_problems_group_kind(const silk_problems *problems,
+                                              size_t group);
+SILK_API silk_severity
+silk_problems_group_severity(const silk_problems *problems, size_t group);
+SILK_API size_t silk_problems_group_total(const silk_problems *problems,
+                                          size_t group);
+SILK_API size_t silk_problems_group_listed(const silk_problems *problems,
+                                           size_t group);
+SILK_API const silk_problem *silk_problems_get(const silk_problems *problems,
+                                               size_t group, size_t i);
+
+/* The checks that need whole series, run on batch after every file is
+ * read: a value at least 1000 times larger or smaller than both its
+ * nearest non-missing neighbours in its series (both non-zero; the value
+ * itself non-zero) is a warning in opt->problems, reported without a
+ * position (the batch keeps no lines) as "indicator I, O -> D, period P:
+ * ...".  Does nothing when opt->problems is NULL. */
+SILK_API int silk_ingest_sanity(const silk_batch *batch,
+                                const silk_ingest_options *opt,
+                                silk_error *err);
 
 
 /* Reads one file of any supported format into batch, streaming, and adds

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages silkstat needs to build, test and benchmark:
 # the libraries and gnuplot; Python with h5py/xarray for the interop test;
-# pandas and R data.table as benchmark peers; clang for `make fuzz`.
+# pandas and R data.table as benchmark peers; clang for `make fuzz`;
+# strace, flock and chattr for the store fault tests.
 # Idempotent: asks dpkg first and calls apt-get only for what is missing.
 # Works as root or through sudo. This is the only place the project
 # installs packages.
@@ -14,6 +15,7 @@ gnuplot-nox fonts-lato
 python3 python3-h5py python3-xarray python3-h5netcdf python3-pandas python3-numpy
 r-base-core r-cran-data.table time
 clang libclang-rt-14-dev
+strace util-linux e2fsprogs
 "
 
 missing=""

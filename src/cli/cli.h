@@ -31,7 +31,8 @@ enum {
     OPT_SOURCE = 1 << 13,
     OPT_QUIET = 1 << 14,
     OPT_TOTAL = 1 << 15,
-    OPT_FORMAT = 1 << 16
+    OPT_FORMAT = 1 << 16,
+    OPT_CHECK = 1 << 24 /* ingest --check */
 };
 
 #define MAX_MARKS 8
@@ -39,6 +40,7 @@ enum {
 typedef struct cli_options {
     const char *store;
     bool json, no_trend, quiet, total;
+    bool check; /* ingest --check: validate only */
     const char *indicator, *origin, *destination;
     bool has_from, has_to;
     silk_period from, to;

@@ -2,6 +2,8 @@
  * cmd_ingest.c: `silkstat ingest [--store FILE] FILE...`
  * Reads every file into one batch first and commits only if all of them
  * were read without error, so a bad file changes nothing in the store.
+ * `--check` reads the same way into a collector of problems, lists every
+ * one and never touches the store.
  */
 #include <string.h>
 
@@ -10,10 +12,13 @@
 static const char usage[] =
     "usage: silkstat ingest [--store FILE] [--format NAME] [--indicator NAME]\n"
     "                       [--countries FILE] [--quiet] FILE...\n"
+    "       silkstat ingest --check [--json] [OPTIONS] FILE...\n"
     "Reads CSV files and merges them into the store; nothing is written\n"
     "unless every file is valid.  The format is detected from the header\n"
     "(or named with --format); --indicator names the indicator of a file\n"
-    "that holds one without naming it.  Formats:\n";
+    "that holds one without naming it.  --check validates without writing:\n"
+    "every error and warning, grouped and counted (--json for machines);\n"
+    "exit status 1 if any error.  Formats:\n";
 
 static void print_usage(FILE *out)
 {
@@ -23,12 +28,102 @@ static void print_usage(FILE *out)
                 silk_ingest_format_summary(i));
 }
 
+static const char *severity_name(silk_severity severity)
+{
+    return severity == SILK_SEVERITY_ERROR ? "error" : "warning";
+}
+
+static void print_problem(FILE *out, const char *indent,
+                          const silk_problem *p)
+{
+    if (p->file[0] != '\0')
+        fprintf(out, "%s%s:%zu:%zu: %s\n", indent, p->file, p->line,
+                p->column, p->message);
+    else
+        fprintf(out, "%s%s\n", indent, p->message);
+}
+
+/* --check: each group as "error (COUNT): KIND", its listed problems, then
+ * how many more it has; the totals last, where a terminal shows them. */
+static void print_check(const silk_problems *problems, int n_files)
+{
+    size_t errors = silk_problems_error_count(problems);
+    size_t warnings = silk_problems_warning_count(problems);
+    for (size_t g = 0; g < silk_problems_group_count(problems); g++) {
+        size_t total = silk_problems_group_total(problems, g);
+        size_t listed = silk_problems_group_listed(problems, g);
+        printf("%s (%zu): %s\n",
+               severity_name(silk_problems_group_severity(problems, g)),
+               total, silk_problems_group_kind(problems, g));
+        for (size_t i = 0; i < listed; i++)
+            print_problem(stdout, "  ", silk_problems_get(problems, g, i));
+        if (total > listed)
+            printf("  ... and %zu more\n", total - listed);
+    }
+    printf("%zu error%s, %zu warning%s in %d file%s\n", errors,
+           errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+           n_files, n_files == 1 ? "" : "s");
+}
+
+static void print_check_json(const silk_problems *problems, int n_files)
+{
+    printf("{\"errors\": %zu, \"warnings\": %zu, \"files\": %d, "
+           "\"groups\": [",
+           silk_problems_error_count(problems),
+           silk_problems_warning_count(problems), n_files);
+    for (size_t g = 0; g < silk_problems_group_count(problems); g++) {
+        printf("%s\n  {\"kind\": ", g ? "," : "");
+        cli_json_string(stdout, silk_problems_group_kind(problems, g));
+        printf(", \"severity\": \"%s\", \"count\": %zu, \"listed\": %zu, "
+               "\"problems\": [",
+               severity_name(silk_problems_group_severity(problems, g)),
+               silk_problems_group_total(problems, g),
+               silk_problems_group_listed(problems, g));
+        for (size_t i = 0; i < silk_problems_group_listed(problems, g); i++) {
+            const silk_problem *p = silk_problems_get(problems, g, i);
+            printf("%s\n    {\"file\": ", i ? "," : "");
+            /* no position (a series-level warning): null, not "" and 0 */
+            if (p->file[0] != '\0') {
+                cli_json_string(stdout, p->file);
+                printf(", \"line\": %zu, \"column\": %zu", p->line,
+                       p->column);
+            } else {
+                printf("null, \"line\": null, \"column\": null");
+            }
+            printf(", \"message\": ");
+            cli_json_string(stdout, p->message);
+            printf("}");
+        }
+        printf("]}");
+    }
+    printf("%s]}\n", silk_problems_group_count(problems) ? "\n" : "");
+}
+
+/* A plain ingest's warnings: on stderr, at most 20, then how many more. */
+#define MAX_PRINTED_WARNINGS 20
+
+static void print_warnings(const silk_problems *problems)
+{
+    size_t printed = 0, total = silk_problems_warning_count(problems);
+    for (size_t g = 0; g < silk_problems_group_count(problems); g++)
+        for (size_t i = 0; i < silk_problems_group_listed(problems, g) &&
+                           printed < MAX_PRINTED_WARNINGS;
+             i++, printed++)
+            print_problem(stderr, "silkstat: warning: ",
+                          silk_problems_get(problems, g, i));
+    if (total > printed)
+        fprintf(stderr,
+                "silkstat: warning: ... and %zu more warning%s (see ingest "
+                "--check)\n",
+                total - printed, total - printed == 1 ? "" : "s");
+}
+
 int cmd_ingest(int argc, char **argv)
 {
     cli_options opt;
     int status = cli_parse(argc, argv,
                            OPT_STORE | OPT_QUIET | OPT_FORMAT | OPT_INDICATOR |
-                               OPT_COUNTRIES,
+                               OPT_COUNTRIES | OPT_CHECK | OPT_JSON,
                            "", &opt);
     if (status != CLI_GO) {
         if (status == 0)
@@ -40,16 +135,47 @@ int cmd_ingest(int argc, char **argv)
         print_usage(stderr);
         return EXIT_USAGE;
     }
+    if (opt.json && !opt.check) {
+        cli_usage_error("--json applies to ingest --check only");
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
 
     silk_error err = {0};
     silk_batch *batch = NULL;
+    silk_problems *problems = NULL;
     uint64_t total = 0;
+    /* --check collects errors too; a plain ingest only its warnings */
     if (cli_load_countries(&opt, false, &err) != SILK_OK ||
-        silk_batch_alloc(&batch, &err) != SILK_OK)
+        silk_batch_alloc(&batch, &err) != SILK_OK ||
+        silk_problems_alloc(opt.check, &problems, &err) != SILK_OK)
         goto fail;
     silk_ingest_options options = {.format = opt.format,
                                    .indicator = opt.indicator,
-                                   .countries = opt.countries};
+                                   .countries = opt.countries,
+                                   .problems = problems};
+    if (opt.check) {
+        for (int i = 0; i < opt.n_args; i++) {
+            /* an error that ends one file's read (header, quoting,
+             * encoding) is listed too; the next file is read all the same */
+            if (silk_ingest_file(opt.args[i], &options, (unsigned)i, batch,
+                                 NULL, NULL, &err) != SILK_OK &&
+                silk_problems_add(problems, SILK_SEVERITY_ERROR, err.code,
+                                  NULL, err.message, &err) != SILK_OK)
+                goto fail;
+        }
+        if (silk_ingest_sanity(batch, &options, &err) != SILK_OK)
+            goto fail;
+        if (opt.json)
+            print_check_json(problems, opt.n_args);
+        else
+            print_check(problems, opt.n_args);
+        status = silk_problems_error_count(problems) > 0 ? 1 : 0;
+        silk_problems_free(problems);
+        silk_batch_free(batch);
+        cli_options_release(&opt);
+        return status;
+    }
     for (int i = 0; i < opt.n_args; i++) {
         uint64_t rows = 0;
         const char *format = NULL;
@@ -61,6 +187,9 @@ int cmd_ingest(int argc, char **argv)
                    (unsigned long long)rows, format);
         total += rows;
     }
+    if (silk_ingest_sanity(batch, &options, &err) != SILK_OK)
+        goto fail;
+    print_warnings(problems);
     if (silk_store_commit(opt.store, batch, &err) != SILK_OK)
         goto fail;
     if (!opt.quiet) {
@@ -71,14 +200,17 @@ int cmd_ingest(int argc, char **argv)
             printf("%s %s", i ? "," : "", silk_batch_indicator_name(batch, i));
         printf("\n");
     }
+    silk_problems_free(problems);
     silk_batch_free(batch);
     cli_options_release(&opt);
     return 0;
 
 fail:
+    silk_problems_free(problems);
     silk_batch_free(batch);
     status = cli_fail(&err);
-    fprintf(stderr, "silkstat: nothing was written to %s\n", opt.store);
+    if (!opt.check)
+        fprintf(stderr, "silkstat: nothing was written to %s\n", opt.store);
     cli_options_release(&opt);
     return status;
 }

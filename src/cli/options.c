@@ -33,6 +33,7 @@ static const struct option long_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"source", required_argument, NULL, 'S'},
     {"quiet", no_argument, NULL, 'q'},
+    {"check", no_argument, NULL, 'K'},
     {"total", no_argument, NULL, 'A'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -57,6 +58,7 @@ static unsigned option_bit(int c)
     case 'f': return OPT_FORMAT;
     case 'S': return OPT_SOURCE;
     case 'q': return OPT_QUIET;
+    case 'K': return OPT_CHECK;
     case 'A': return OPT_TOTAL;
     }
     return 0;
@@ -168,6 +170,7 @@ int cli_parse(int argc, char **argv, unsigned allowed, const char *usage,
         case 'f': opt->format = optarg; break;
         case 'S': opt->source = optarg; break;
         case 'q': opt->quiet = true; break;
+        case 'K': opt->check = true; break;
         case 'A': opt->total = true; break;
         }
     }

@@ -14,14 +14,39 @@
 
 #include "silkstat.h"
 
-typedef struct cell {
+/* A series is one (origin, destination) of an indicator.  Its cells are
+ * held densely over a window of period ordinals [lo, lo + cap), as four
+ * arrays in one block: value (double), flags, line (uint32) and the file
+ * slot (uint16, 0 = the cell was never named).  Rows of a series usually
+ * come together and in order, so a put is one comparison with the last
+ * series and an array store: no per-cell hashing, 18 bytes per cell. */
+typedef struct series {
     uint32_t origin, destination; /* ids in the batch's code table */
-    long ordinal;
-    double value;
-    uint32_t flags;
-    unsigned file_index;
-    size_t line;
-} cell;
+    long lo;                      /* ordinal of the window's first slot */
+    uint32_t cap;                 /* slots in the window */
+    uint32_t n_set;               /* cells named */
+    unsigned char *block;
+} series;
+
+#define LINE_UNKNOWN UINT32_MAX /* a line past 2^32 - 2 */
+/* A window wider than this is refused: valid periods (years 1800-2200)
+ * span at most 4812 months. */
+#define WINDOW_MAX (1L << 22)
+
+static double *s_value(const series *s) { return (double *)s->block; }
+static uint32_t *s_flags(const series *s)
+{
+    return (uint32_t *)(s->block + 8 * (size_t)s->cap);
+}
+static uint32_t *s_line(const series *s)
+{
+    return (uint32_t *)(s->block + 12 * (size_t)s->cap);
+}
+static uint16_t *s_file(const series *s)
+{
+    return (uint16_t *)(s->block + 16 * (size_t)s->cap);
+}
+#define SLOT_BYTES 18
 
 typedef struct indicator {
     char *name;
@@ -29,10 +54,13 @@ typedef struct indicator {
     char *source;
     silk_freq freq;
     size_t freq_line; /* where the frequency was first seen */
-    cell *cells;
-    size_t n_cells, cap_cells;
-    uint32_t *slots; /* open addressing: cell index + 1, 0 = empty */
+    series *series;
+    size_t n_series, cap_series;
+    uint32_t *slots; /* open addressing: series index + 1, 0 = empty */
     size_t n_slots;
+    size_t last_series; /* index of the series of the previous put */
+    size_t n_cells;     /* cells named */
+    long min_ord, max_ord; /* over the cells named (when n_cells > 0) */
     unsigned last_file; /* for provenance: files that touched it */
     unsigned *files;
     size_t n_files, cap_files;
@@ -47,6 +75,12 @@ struct silk_batch {
     size_t n_codes, cap_codes;
     uint32_t *code_slots;
     size_t n_code_slots;
+    uint32_t last_o, last_d; /* ids of the previous put's codes */
+    bool have_last_codes;
+    /* file_index of each file slot (slot k + 1 is file_ids[k]) */
+    unsigned *file_ids;
+    size_t n_file_ids, cap_file_ids;
+    uint16_t last_file_slot;
     silk_provenance *prov;
     size_t n_prov, cap_prov;
 };
@@ -85,9 +119,9 @@ static uint64_t mix(uint64_t h)
     return h ^ (h >> 31);
 }
 
-static uint64_t cell_hash(uint32_t o, uint32_t d, long ordinal)
+static uint64_t series_hash(uint32_t o, uint32_t d)
 {
-    return mix(((uint64_t)o << 40) ^ ((uint64_t)d << 20) ^ (uint64_t)ordinal);
+    return mix(((uint64_t)o << 32) | d);
 }
 
 static uint64_t code_hash(const char *code)
@@ -126,13 +160,16 @@ void silk_batch_free(silk_batch *batch)
         free(ind->name);
         free(ind->unit);
         free(ind->source);
-        free(ind->cells);
+        for (size_t k = 0; k < ind->n_series; k++)
+            free(ind->series[k].block);
+        free(ind->series);
         free(ind->slots);
         free(ind->files);
     }
     free(batch->indicators);
     free(batch->codes);
     free(batch->code_slots);
+    free(batch->file_ids);
     for (size_t i = 0; i < batch->n_prov; i++)
         silk_provenance_release(&batch->prov[i]);
     free(batch->prov);
@@ -187,6 +224,13 @@ static int find_indicator(silk_batch *batch, const char *name, size_t *out)
         *out = batch->last;
         return SILK_OK;
     }
+    /* wide tables put one row's indicators in turn: try the next one */
+    size_t next = batch->last + 1 < batch->n_indicators ? batch->last + 1 : 0;
+    if (next < batch->n_indicators &&
+        strcmp(batch->indicators[next].name, name) == 0) {
+        *out = batch->last = next;
+        return SILK_OK;
+    }
     for (size_t i = 0; i < batch->n_indicators; i++)
         if (strcmp(batch->indicators[i].name, name) == 0) {
             *out = batch->last = i;
@@ -210,22 +254,134 @@ static int find_indicator(silk_batch *batch, const char *name, size_t *out)
     return SILK_OK;
 }
 
-static int rehash_cells(indicator *ind)
+static int rehash_series(indicator *ind)
 {
-    size_t n = ind->n_slots ? ind->n_slots * 2 : 1024;
+    size_t n = ind->n_slots ? ind->n_slots * 2 : 256;
     uint32_t *slots = calloc(n, sizeof *slots);
     if (slots == NULL)
         return SILK_ENOMEM;
-    for (size_t i = 0; i < ind->n_cells; i++) {
-        const cell *c = &ind->cells[i];
-        size_t s = cell_hash(c->origin, c->destination, c->ordinal) & (n - 1);
-        while (slots[s])
-            s = (s + 1) & (n - 1);
-        slots[s] = (uint32_t)i + 1;
+    for (size_t i = 0; i < ind->n_series; i++) {
+        const series *s = &ind->series[i];
+        size_t k = series_hash(s->origin, s->destination) & (n - 1);
+        while (slots[k])
+            k = (k + 1) & (n - 1);
+        slots[k] = (uint32_t)i + 1;
     }
     free(ind->slots);
     ind->slots = slots;
     ind->n_slots = n;
+    return SILK_OK;
+}
+
+/* The series (o, d) of ind, created empty if new. */
+static int find_series(indicator *ind, uint32_t o, uint32_t d, series **out)
+{
+    if (ind->last_series < ind->n_series) {
+        series *s = &ind->series[ind->last_series];
+        if (s->origin == o && s->destination == d) {
+            *out = s;
+            return SILK_OK;
+        }
+    }
+    if (2 * (ind->n_series + 1) > ind->n_slots && rehash_series(ind) != SILK_OK)
+        return SILK_ENOMEM;
+    size_t mask = ind->n_slots - 1;
+    size_t k = series_hash(o, d) & mask;
+    for (; ind->slots[k]; k = (k + 1) & mask) {
+        series *s = &ind->series[ind->slots[k] - 1];
+        if (s->origin == o && s->destination == d) {
+            ind->last_series = ind->slots[k] - 1;
+            *out = s;
+            return SILK_OK;
+        }
+    }
+    if (ind->n_series >= UINT32_MAX - 1 ||
+        grow((void **)&ind->series, &ind->cap_series, ind->n_series + 1,
+             sizeof *ind->series) != SILK_OK)
+        return SILK_ENOMEM;
+    series *s = &ind->series[ind->n_series];
+    memset(s, 0, sizeof *s);
+    s->origin = o;
+    s->destination = d;
+    ind->slots[k] = (uint32_t)++ind->n_series;
+    ind->last_series = ind->n_series - 1;
+    *out = s;
+    return SILK_OK;
+}
+
+/* Widens s's window to hold ordinal ord.  The window reaches to the
+ * periods the indicator already has on the side it grows (series are
+ * usually written in order and end together, so most windows are
+ * allocated once, at their final size), and at least by half its size
+ * (amortised growth for series written one period at a time). */
+static int widen(const indicator *ind, series *s, long ord)
+{
+    long lo, hi;
+    if (s->cap == 0) {
+        lo = ord;
+        hi = ord;
+        if (ind->n_cells > 0 && ind->max_ord > ord && ind->max_ord - ord < 4096)
+            hi = ind->max_ord;
+    } else {
+        long old_hi = s->lo + (long)s->cap - 1, step = (long)s->cap / 2 + 1;
+        lo = s->lo;
+        hi = old_hi;
+        if (ord > old_hi) {
+            hi = ord;
+            if (ind->max_ord > hi && ind->max_ord - hi < 4096)
+                hi = ind->max_ord;
+            if (hi - old_hi < step)
+                hi = old_hi + step;
+        } else {
+            lo = ord;
+            if (ind->min_ord < lo && lo - ind->min_ord < 4096)
+                lo = ind->min_ord;
+            if (s->lo - lo < step)
+                lo = s->lo - step;
+        }
+    }
+    if (hi - lo + 1 > WINDOW_MAX)
+        return SILK_EINVAL;
+    uint32_t cap = (uint32_t)(hi - lo + 1);
+    series grown = *s;
+    grown.lo = lo;
+    grown.cap = cap;
+    grown.block = malloc((size_t)cap * SLOT_BYTES);
+    if (grown.block == NULL)
+        return SILK_ENOMEM;
+    memset(s_file(&grown), 0, (size_t)cap * sizeof(uint16_t));
+    if (s->cap > 0) {
+        size_t at = (size_t)(s->lo - lo), n = s->cap;
+        memcpy(s_value(&grown) + at, s_value(s), n * sizeof(double));
+        memcpy(s_flags(&grown) + at, s_flags(s), n * sizeof(uint32_t));
+        memcpy(s_line(&grown) + at, s_line(s), n * sizeof(uint32_t));
+        memcpy(s_file(&grown) + at, s_file(s), n * sizeof(uint16_t));
+    }
+    free(s->block);
+    *s = grown;
+    return SILK_OK;
+}
+
+/* The slot (1-65535) standing for file_index in cells. */
+static int file_slot(silk_batch *batch, unsigned file_index, uint16_t *out)
+{
+    if (batch->last_file_slot &&
+        batch->file_ids[batch->last_file_slot - 1] == file_index) {
+        *out = batch->last_file_slot;
+        return SILK_OK;
+    }
+    for (size_t k = 0; k < batch->n_file_ids; k++)
+        if (batch->file_ids[k] == file_index) {
+            *out = batch->last_file_slot = (uint16_t)(k + 1);
+            return SILK_OK;
+        }
+    if (batch->n_file_ids >= UINT16_MAX)
+        return SILK_EINVAL;
+    if (grow((void **)&batch->file_ids, &batch->cap_file_ids,
+             batch->n_file_ids + 1, sizeof *batch->file_ids) != SILK_OK)
+        return SILK_ENOMEM;
+    batch->file_ids[batch->n_file_ids++] = file_index;
+    *out = batch->last_file_slot = (uint16_t)batch->n_file_ids;
     return SILK_OK;
 }
 
@@ -251,10 +407,23 @@ int silk_batch_put(silk_batch *batch, const char *indicator_name,
 {
     size_t i;
     uint32_t o, d;
-    if (find_indicator(batch, indicator_name, &i) != SILK_OK ||
-        intern_code(batch, origin, &o) != SILK_OK ||
-        intern_code(batch, destination ? destination : "", &d) != SILK_OK)
+    const char *dest = destination ? destination : "";
+    if (find_indicator(batch, indicator_name, &i) != SILK_OK)
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    /* rows of one series repeat both codes */
+    if (batch->have_last_codes &&
+        strcmp(batch->codes[batch->last_o], origin) == 0 &&
+        strcmp(batch->codes[batch->last_d], dest) == 0) {
+        o = batch->last_o;
+        d = batch->last_d;
+    } else {
+        if (intern_code(batch, origin, &o) != SILK_OK ||
+            intern_code(batch, dest, &d) != SILK_OK)
+            return silk_error_set(err, SILK_ENOMEM, "out of memory");
+        batch->last_o = o;
+        batch->last_d = d;
+        batch->have_last_codes = true;
+    }
     indicator *ind = &batch->indicators[i];
 
     if (ind->freq == SILK_FREQ_NONE) {
@@ -298,41 +467,74 @@ int silk_batch_put(silk_batch *batch, const char *indicator_name,
         ind->last_file = file_index;
     }
 
-    if (2 * (ind->n_cells + 1) > ind->n_slots && rehash_cells(ind) != SILK_OK)
+    uint16_t fslot;
+    int rc = file_slot(batch, file_index, &fslot);
+    if (rc == SILK_EINVAL)
+        return silk_error_set(err, SILK_EINVAL,
+                              "more than %d input files in one ingest; "
+                              "expected at most %d", UINT16_MAX - 1,
+                              UINT16_MAX - 1);
+    if (rc != SILK_OK)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    series *s;
+    if (find_series(ind, o, d, &s) != SILK_OK)
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
     long ordinal = silk_period_ordinal(period);
-    size_t mask = ind->n_slots - 1;
-    size_t s = cell_hash(o, d, ordinal) & mask;
-    for (; ind->slots[s]; s = (s + 1) & mask) {
-        cell *c = &ind->cells[ind->slots[s] - 1];
-        if (c->origin != o || c->destination != d || c->ordinal != ordinal)
-            continue;
-        bool same = same_value(c->value, value) && c->flags == flags;
-        if (c->file_index == file_index && same)
-            return SILK_OK; /* keep the first line for later messages */
-        if (c->file_index == file_index) {
+    if (s->cap == 0 || ordinal < s->lo || ordinal - s->lo >= (long)s->cap) {
+        rc = widen(ind, s, ordinal);
+        if (rc == SILK_EINVAL) {
             char label[SILK_PERIOD_LABEL_MAX];
             silk_period_format(period, label);
             return silk_error_set(
+                err, SILK_EINVAL,
+                "period %s of (%s, %s, %s) is too far from the series' other "
+                "periods; expected one series to span at most %ld periods",
+                label, indicator_name, origin, dest[0] ? dest : "-",
+                WINDOW_MAX);
+        }
+        if (rc != SILK_OK)
+            return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    }
+    size_t at = (size_t)(ordinal - s->lo);
+    double *v = s_value(s) + at;
+    uint32_t *fl = s_flags(s) + at;
+    uint32_t *ln = s_line(s) + at;
+    uint16_t *fi = s_file(s) + at;
+    uint32_t line32 = line < LINE_UNKNOWN ? (uint32_t)line : LINE_UNKNOWN;
+    if (*fi != 0) {
+        bool same = same_value(*v, value) && *fl == flags;
+        if (*fi == fslot && same)
+            return SILK_OK; /* keep the first line for later messages */
+        if (*fi == fslot) {
+            char label[SILK_PERIOD_LABEL_MAX], where[48];
+            silk_period_format(period, label);
+            if (*ln == LINE_UNKNOWN)
+                snprintf(where, sizeof where, "an earlier line");
+            else
+                snprintf(where, sizeof where, "line %lu",
+                         (unsigned long)*ln);
+            return silk_error_set(
                 err, SILK_ECONFLICT,
                 "duplicate key (%s, %s, %s, %s) with a different value than "
-                "on line %zu; expected each key once per file",
-                indicator_name, origin,
-                destination && destination[0] ? destination : "-", label,
-                c->line);
+                "on %s; expected each key once per file",
+                indicator_name, origin, dest[0] ? dest : "-", label, where);
         }
-        c->value = value;
-        c->flags = flags;
-        c->file_index = file_index;
-        c->line = line;
+        *v = value;
+        *fl = flags;
+        *fi = fslot;
+        *ln = line32;
         return SILK_OK;
     }
-    if (grow((void **)&ind->cells, &ind->cap_cells, ind->n_cells + 1,
-             sizeof *ind->cells) != SILK_OK)
-        return silk_error_set(err, SILK_ENOMEM, "out of memory");
-    ind->cells[ind->n_cells] = (cell){o, d, ordinal, value, flags, file_index,
-                                      line};
-    ind->slots[s] = (uint32_t)++ind->n_cells;
+    *v = value;
+    *fl = flags;
+    *fi = fslot;
+    *ln = line32;
+    s->n_set++;
+    if (ind->n_cells == 0 || ordinal < ind->min_ord)
+        ind->min_ord = ordinal;
+    if (ind->n_cells == 0 || ordinal > ind->max_ord)
+        ind->max_ord = ordinal;
+    ind->n_cells++;
     return SILK_OK;
 }
 
@@ -438,28 +640,69 @@ int silk_batch_cube(const silk_batch *batch, size_t i, silk_cube **out,
     int rc = SILK_ENOMEM;
     const char **origins = NULL, **destinations = NULL;
     silk_period *periods = NULL;
-    long *ordinals = malloc((ind->n_cells + 1) * sizeof *ordinals);
+    long *ordinals = NULL;
+    size_t *pos_p = NULL; /* by ordinal - min_ord, when dense */
     bool *used_o = calloc(nc + 1, sizeof *used_o);
     bool *used_d = calloc(nc + 1, sizeof *used_d);
     size_t *pos_o = calloc(nc + 1, sizeof *pos_o);
     size_t *pos_d = calloc(nc + 1, sizeof *pos_d);
-    if (!ordinals || !used_o || !used_d || !pos_o || !pos_d)
+    if (!used_o || !used_d || !pos_o || !pos_d)
         goto done;
 
-    for (size_t k = 0; k < ind->n_cells; k++) {
-        used_o[ind->cells[k].origin] = true;
-        used_d[ind->cells[k].destination] = true;
-        ordinals[k] = ind->cells[k].ordinal;
-    }
+    for (size_t k = 0; k < ind->n_series; k++)
+        if (ind->series[k].n_set > 0) {
+            used_o[ind->series[k].origin] = true;
+            used_d[ind->series[k].destination] = true;
+        }
     size_t n_o, n_d, n_p = 0;
     origins = axis_labels(batch, used_o, pos_o, &n_o);
     destinations = axis_labels(batch, used_d, pos_d, &n_d);
     if (origins == NULL || destinations == NULL)
         goto done;
-    qsort(ordinals, ind->n_cells, sizeof *ordinals, compare_longs);
-    for (size_t k = 0; k < ind->n_cells; k++)
-        if (n_p == 0 || ordinals[n_p - 1] != ordinals[k])
-            ordinals[n_p++] = ordinals[k];
+
+    /* The periods named: valid ones span a few thousand ordinals at most,
+     * so mark them in an array over [min_ord, max_ord] (no sort); a wider
+     * range (only through the API) is sorted instead. */
+    size_t range = ind->n_cells ? (size_t)(ind->max_ord - ind->min_ord) + 1 : 0;
+    bool dense = range <= 4 * ind->n_cells + 65536;
+    if (dense) {
+        pos_p = calloc(range + 1, sizeof *pos_p);
+        ordinals = malloc((range + 1) * sizeof *ordinals);
+        if (pos_p == NULL || ordinals == NULL)
+            goto done;
+        for (size_t k = 0; k < ind->n_series; k++) {
+            const series *s = &ind->series[k];
+            const uint16_t *fi = s_file(s);
+            size_t base = (size_t)(s->lo - ind->min_ord);
+            if (s->n_set == 0)
+                continue;
+            for (uint32_t j = 0; j < s->cap; j++)
+                if (fi[j])
+                    pos_p[base + j] = 1;
+        }
+        for (size_t r = 0; r < range; r++)
+            if (pos_p[r]) {
+                ordinals[n_p] = ind->min_ord + (long)r;
+                pos_p[r] = n_p++;
+            }
+    } else {
+        ordinals = malloc((ind->n_cells + 1) * sizeof *ordinals);
+        if (ordinals == NULL)
+            goto done;
+        for (size_t k = 0; k < ind->n_series; k++) {
+            const series *s = &ind->series[k];
+            const uint16_t *fi = s_file(s);
+            for (uint32_t j = 0; j < s->cap; j++)
+                if (fi[j])
+                    ordinals[n_p++] = s->lo + (long)j;
+        }
+        qsort(ordinals, n_p, sizeof *ordinals, compare_longs);
+        size_t u = 0;
+        for (size_t k = 0; k < n_p; k++)
+            if (u == 0 || ordinals[u - 1] != ordinals[k])
+                ordinals[u++] = ordinals[k];
+        n_p = u;
+    }
     periods = malloc((n_p + 1) * sizeof *periods);
     if (periods == NULL)
         goto done;
@@ -471,16 +714,31 @@ int silk_batch_cube(const silk_batch *batch, size_t i, silk_cube **out,
                          periods, n_p, true, &cube, err);
     if (rc != SILK_OK)
         goto done;
-    for (size_t k = 0; k < ind->n_cells; k++) {
-        const cell *c = &ind->cells[k];
-        const long *hit = bsearch(&c->ordinal, ordinals, n_p, sizeof *ordinals,
-                                  compare_longs);
-        size_t at = silk_cube_index(cube, pos_o[c->origin],
-                                    pos_d[c->destination],
-                                    (size_t)(hit - ordinals));
-        cube->value[at] = c->value;
-        cube->flags[at] = c->flags;
-        cube->set[at] = 1;
+    for (size_t k = 0; k < ind->n_series; k++) {
+        const series *s = &ind->series[k];
+        if (s->n_set == 0)
+            continue;
+        const double *v = s_value(s);
+        const uint32_t *fl = s_flags(s);
+        const uint16_t *fi = s_file(s);
+        size_t row = silk_cube_index(cube, pos_o[s->origin],
+                                     pos_d[s->destination], 0);
+        for (uint32_t j = 0; j < s->cap; j++) {
+            if (!fi[j])
+                continue;
+            long ord = s->lo + (long)j;
+            size_t p;
+            if (dense) {
+                p = pos_p[ord - ind->min_ord];
+            } else {
+                const long *hit = bsearch(&ord, ordinals, n_p,
+                                          sizeof *ordinals, compare_longs);
+                p = (size_t)(hit - ordinals);
+            }
+            cube->value[row + p] = v[j];
+            cube->flags[row + p] = fl[j];
+            cube->set[row + p] = 1;
+        }
     }
     if ((rc = silk_cube_set_unit(cube, ind->unit, err)) != SILK_OK ||
         (rc = silk_cube_set_source(cube, ind->source, err)) != SILK_OK) {
@@ -495,6 +753,7 @@ done:
         silk_error_set(err, SILK_ENOMEM, "out of memory building cube '%s'",
                        ind->name);
     free(ordinals);
+    free(pos_p);
     free(used_o);
     free(used_d);
     free(pos_o);

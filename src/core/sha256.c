@@ -3,8 +3,17 @@
  * ingested file.  None of silkstat's dependencies offers a digest, and a
  * streaming one lets ingest hash the bytes it parses in the same pass.
  */
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define SHA_NI_CODE 1
+#endif
 
 #include "silkstat.h"
 
@@ -48,6 +57,88 @@ static void compress(uint32_t state[8], const unsigned char block[64])
     state[4] += e; state[5] += f; state[6] += g; state[7] += h;
 }
 
+#ifdef SHA_NI_CODE
+/* The x86 SHA extensions (Intel since Goldmont and Ice Lake, AMD since
+ * Zen): about 1.5 GB/s against 0.2 GB/s for the portable rounds, so the
+ * digest of a large input stops being the longest task of an ingest.
+ * Used only where CPUID reports them; built with a target attribute, so
+ * the rest of silkstat needs no special compiler flags. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+compress_shani(uint32_t state[8], const unsigned char *data, size_t blocks)
+{
+    const __m128i mask =
+        _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i tmp = _mm_loadu_si128((const __m128i *)&state[0]);
+    __m128i state1 = _mm_loadu_si128((const __m128i *)&state[4]);
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);          /* CDAB */
+    state1 = _mm_shuffle_epi32(state1, 0x1B);    /* EFGH */
+    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8); /* ABEF */
+    state1 = _mm_blend_epi16(state1, tmp, 0xF0); /* CDGH */
+
+    for (; blocks > 0; blocks--, data += 64) {
+        __m128i abef = state0, cdgh = state1, w[4];
+        for (int g = 0; g < 16; g++) {
+            if (g < 4)
+                w[g] = _mm_shuffle_epi8(
+                    _mm_loadu_si128((const __m128i *)(data + 16 * g)), mask);
+            else
+                w[g % 4] = _mm_sha256msg2_epu32(
+                    _mm_add_epi32(
+                        _mm_sha256msg1_epu32(w[g % 4], w[(g + 1) % 4]),
+                        _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4)),
+                    w[(g + 3) % 4]);
+            __m128i msg = _mm_add_epi32(
+                w[g % 4], _mm_loadu_si128((const __m128i *)&K[4 * g]));
+            state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+            msg = _mm_shuffle_epi32(msg, 0x0E);
+            state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+        }
+        state0 = _mm_add_epi32(state0, abef);
+        state1 = _mm_add_epi32(state1, cdgh);
+    }
+
+    tmp = _mm_shuffle_epi32(state0, 0x1B);       /* FEBA */
+    state1 = _mm_shuffle_epi32(state1, 0xB1);    /* DCHG */
+    state0 = _mm_blend_epi16(tmp, state1, 0xF0); /* DCBA */
+    state1 = _mm_alignr_epi8(state1, tmp, 8);    /* ABEF */
+    _mm_storeu_si128((__m128i *)&state[0], state0);
+    _mm_storeu_si128((__m128i *)&state[4], state1);
+}
+
+/* 0 = not yet known, 1 = portable, 2 = SHA extensions.  SILK_SHA256_PORTABLE
+ * in the environment forces the portable rounds (for tests). */
+static atomic_int engine;
+
+static int choose_engine(void)
+{
+    int e = atomic_load_explicit(&engine, memory_order_relaxed);
+    if (e != 0)
+        return e;
+    unsigned a, b, c, d;
+    bool sha = false;
+    if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) &&
+        (c & bit_SSSE3) && __get_cpuid_count(7, 0, &a, &b, &c, &d))
+        sha = (b >> 29) & 1;
+    const char *force = getenv("SILK_SHA256_PORTABLE");
+    e = sha && !(force && force[0]) ? 2 : 1;
+    atomic_store_explicit(&engine, e, memory_order_relaxed);
+    return e;
+}
+#endif
+
+static void compress_blocks(uint32_t state[8], const unsigned char *data,
+                            size_t blocks)
+{
+#ifdef SHA_NI_CODE
+    if (choose_engine() == 2) {
+        compress_shani(state, data, blocks);
+        return;
+    }
+#endif
+    for (; blocks > 0; blocks--, data += 64)
+        compress(state, data);
+}
+
 void silk_sha256_init(silk_sha256 *ctx)
 {
     static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
@@ -73,8 +164,11 @@ void silk_sha256_update(silk_sha256 *ctx, const void *data, size_t len)
         compress(ctx->state, ctx->block);
         ctx->used = 0;
     }
-    for (; len >= 64; p += 64, len -= 64)
-        compress(ctx->state, p);
+    if (len >= 64) {
+        compress_blocks(ctx->state, p, len / 64);
+        p += len - len % 64;
+        len %= 64;
+    }
     memcpy(ctx->block, p, len);
     ctx->used = len;
 }

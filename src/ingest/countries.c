@@ -21,6 +21,7 @@ enum kind { KIND_COUNTRY, KIND_TERRITORY, KIND_PSEUDO, KIND_AGGREGATE };
 
 typedef struct country {
     char iso3[SILK_CODE_LEN + 1];
+    char iso2[3]; /* "" when the table gives none */
     char unhcr[SILK_CODE_LEN + 1];
     char *name;
     enum kind kind;
@@ -145,9 +146,11 @@ static int add_key(silk_countries *c, const char *text, size_t len,
 /* Loading the country table                                           */
 /* ------------------------------------------------------------------ */
 
-enum column { COL_ISO3, COL_NAME, COL_UNHCR, COL_KIND, COL_ALIASES, N_COLS };
-static const char *const column_names[N_COLS] = {"iso3", "name", "unhcr_code",
-                                                  "kind", "aliases"};
+enum column {
+    COL_ISO3, COL_NAME, COL_UNHCR, COL_KIND, COL_ALIASES, COL_ISO2, N_COLS
+};
+static const char *const column_names[N_COLS] = {
+    "iso3", "name", "unhcr_code", "kind", "aliases", "iso2"};
 
 typedef struct loader {
     silk_countries *c;
@@ -203,6 +206,10 @@ static int country_row(silk_csv_reader *reader, void *ctx,
     memcpy(k->iso3, f[COL_ISO3]->text, SILK_CODE_LEN);
     if (f[COL_UNHCR] && silk_code_valid(f[COL_UNHCR]->text, f[COL_UNHCR]->len))
         memcpy(k->unhcr, f[COL_UNHCR]->text, SILK_CODE_LEN);
+    if (f[COL_ISO2] && f[COL_ISO2]->len == 2 &&
+        f[COL_ISO2]->text[0] >= 'A' && f[COL_ISO2]->text[0] <= 'Z' &&
+        f[COL_ISO2]->text[1] >= 'A' && f[COL_ISO2]->text[1] <= 'Z')
+        memcpy(k->iso2, f[COL_ISO2]->text, 2);
     k->name = strndup(f[COL_NAME]->text, f[COL_NAME]->len);
     if (k->name == NULL)
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
@@ -596,6 +603,25 @@ int silk_countries_resolve(const silk_countries *c, const char *text,
     int rc = suggest(c, text, len, folded, err);
     free(folded);
     return rc;
+}
+
+int silk_countries_resolve_iso2(const silk_countries *c, const char *iso2,
+                                const char **iso3)
+{
+    /* ISO 3166-1 reserves EL and UK for the EU's own use; Eurostat writes
+     * them for Greece and the United Kingdom instead of GR and GB. */
+    if (strcmp(iso2, "EL") == 0)
+        iso2 = "GR";
+    else if (strcmp(iso2, "UK") == 0)
+        iso2 = "GB";
+    if (strlen(iso2) != 2)
+        return SILK_ENOTFOUND;
+    for (size_t i = 0; i < c->n; i++)
+        if (memcmp(c->countries[i].iso2, iso2, 3) == 0) {
+            *iso3 = c->countries[i].iso3;
+            return SILK_OK;
+        }
+    return SILK_ENOTFOUND;
 }
 
 const char *silk_countries_name(const silk_countries *c, const char *code)

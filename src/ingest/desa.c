@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "problems.h"
 
 #define DESA_SOURCE \
     "UN DESA Population Division, International Migrant Stock 2019 " \
@@ -167,6 +168,8 @@ static int data_row(desa *d, const silk_csv_row *row, silk_error *err)
         period.freq != SILK_FREQ_ANNUAL)
         return field_error(d, err, f, c + 1, "is not a year",
                            "YYYY such as 2019");
+    silk_ingest_check_year(d->opt, d->path, f->line, c + 1, d->names[c],
+                           f->text, f->len, period);
     c = (size_t)d->dest_column;
     f = &row->field[c];
     status = silk_countries_resolve(d->opt->countries, f->text, f->len,
@@ -193,6 +196,8 @@ static int data_row(desa *d, const silk_csv_row *row, silk_error *err)
                 return field_error(d, err, f, c + 1, "is negative",
                                    "a count of 0 or more");
         }
+        silk_ingest_check_pair(d->opt, d->path, row->line, c + 1,
+                               d->indicator, d->origin[c], destination, value);
         status = silk_ingest_put(d->path, row->line, c + 1, d->opt, d->batch,
                                  d->indicator, d->origin[c], destination,
                                  period, value, 0, DESA_UNIT, DESA_SOURCE,
@@ -211,7 +216,8 @@ static int on_row(silk_csv_reader *reader, void *ctx, const silk_csv_row *row,
 
     if (!d->have_header)
         return header(d, reader, row, err);
-    return data_row(d, row, err);
+    /* a data row's errors concern that row alone (--check reads on) */
+    return silk_ingest_row_problem(d->opt, data_row(d, row, err), err);
 }
 
 static int read_desa(const char *path, const silk_ingest_options *opt,
@@ -243,7 +249,8 @@ static int read_desa(const char *path, const silk_ingest_options *opt,
             "letters, digits, '_', '.' or '-', not starting with '.' or '-'",
             d.indicator);
 
-    status = silk_csv_read(path, MAX_FIELDS, on_row, &d, sha256, &bytes, err);
+    status = silk_csv_read_delim(path, opt->delimiter, MAX_FIELDS, on_row, &d,
+                                 sha256, &bytes, err);
     if (status != SILK_OK)
         goto done;
     if (!d.have_header) {

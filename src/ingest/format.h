@@ -90,5 +90,12 @@ extern const silk_format silk_format_wb_long;
 extern const silk_format silk_format_wb_indicator;
 extern const silk_format silk_format_wb_wide;
 extern const silk_format silk_format_desa_wide;
+extern const silk_format silk_format_eurostat;
+extern const silk_format silk_format_mapping;
+
+/* A period header or cell as the agencies write it (eurostat.c): the
+ * forms of silk_period_parse plus Eurostat's older 2023Q1 and 2023M01,
+ * spaces around it ignored.  SILK_OK or SILK_EPARSE, no message. */
+int silk_ingest_period(const char *text, size_t len, silk_period *out);
 
 #endif /* SILK_INGEST_FORMAT_H */

@@ -1,7 +1,11 @@
 /*
  * ingest.c: silk_ingest_file, the one door for every input format.  It
- * reads the first records of a file, asks each format how surely it is
- * its own, and hands the file to the best (or to the one --format names).
+ * detects the delimiter (unless the options fix it), reads the first
+ * records of a file, asks each format how surely it is its own, and hands
+ * the file to the best (or to the one --format names; or to "mapping"
+ * when the options map columns).  The delimiter reaches the formats in
+ * their copy of the options (opt->delimiter), never in shared state, so
+ * two threads may ingest at once.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +22,8 @@ static const silk_format *const formats[] = {
     &silk_format_wb_indicator,
     &silk_format_wb_wide,
     &silk_format_desa_wide,
+    &silk_format_eurostat,
+    &silk_format_mapping, /* never detected: chosen by the column mapping */
 };
 
 #define N_FORMATS (sizeof formats / sizeof *formats)
@@ -77,20 +83,38 @@ static void list_formats(char *buf, size_t size)
 }
 
 /* The format named by --format, or the one that recognises the file. */
+static bool maps_columns(const silk_ingest_options *opt)
+{
+    return opt->origin_column || opt->destination_column ||
+           opt->period_column || opt->value_columns ||
+           opt->periods_as_columns;
+}
+
 static int choose(const char *path, const silk_ingest_options *opt,
                   const silk_format **out, silk_error *err)
 {
     char names[256];
     list_formats(names, sizeof names);
-    if (opt && opt->format && strcmp(opt->format, "auto") != 0) {
+    if (opt->format && strcmp(opt->format, "auto") != 0) {
         for (size_t i = 0; i < N_FORMATS; i++)
             if (strcasecmp(opt->format, formats[i]->name) == 0) {
+                /* a mapping given to another format would be ignored */
+                if (maps_columns(opt) && formats[i] != &silk_format_mapping)
+                    return silk_error_set(
+                        err, SILK_EINVAL,
+                        "a column mapping (--column, --value-columns, "
+                        "--periods-as-columns) applies only to the format "
+                        "'mapping', not '%s'", formats[i]->name);
                 *out = formats[i];
                 return SILK_OK;
             }
         return silk_error_set(err, SILK_EINVAL,
                               "unknown format '%s'; expected one of: %s",
                               opt->format, names);
+    }
+    if (maps_columns(opt)) {
+        *out = &silk_format_mapping;
+        return SILK_OK;
     }
 
     /* The sniff is a short, separate read: the chosen format then streams
@@ -99,8 +123,8 @@ static int choose(const char *path, const silk_ingest_options *opt,
     char digest[65];
     uint64_t bytes = 0;
     memset(&sniff, 0, sizeof sniff);
-    int status = silk_csv_read(path, 64, sniff_row, &sniff, digest, &bytes,
-                               err);
+    int status = silk_csv_read_delim(path, opt->delimiter, 64, sniff_row,
+                                     &sniff, digest, &bytes, err);
     if (status != SILK_OK) {
         sniff_release(&sniff);
         return status;
@@ -137,13 +161,27 @@ int silk_ingest_file(const char *path, const silk_ingest_options *opt,
     const silk_format *format = NULL;
     if (rows_out != NULL)
         *rows_out = 0;
-    int status = choose(path, opt, &format, err);
+    /* The formats read the delimiter from their options: a copy carries
+     * the detected one without touching the caller's. */
+    silk_ingest_options local = {0};
+    if (opt != NULL)
+        local = *opt;
+    if (local.delimiter != 0 && local.delimiter != ',' &&
+        local.delimiter != ';' && local.delimiter != '\t')
+        return silk_error_set(err, SILK_EINVAL,
+                              "delimiter '%c' is not supported; expected ',', "
+                              "';' or a tab", local.delimiter);
+    int status = SILK_OK;
+    if (local.delimiter == 0)
+        status = silk_csv_detect_delimiter(path, &local.delimiter, err);
+    if (status == SILK_OK)
+        status = choose(path, &local, &format, err);
     if (status != SILK_OK)
         return status;
     if (format_out != NULL)
         *format_out = format->name;
     uint64_t rows = 0;
-    status = format->read(path, opt, file_index, batch, &rows, err);
+    status = format->read(path, &local, file_index, batch, &rows, err);
     if (status == SILK_OK && rows_out != NULL)
         *rows_out = rows;
     return status;

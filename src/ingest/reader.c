@@ -38,6 +38,7 @@ enum { ROW_NOT_BEGUN, FIELD_NOT_BEGUN, FIELD_BEGUN, FIELD_MIGHT_HAVE_ENDED };
 
 struct silk_csv_reader {
     const char *path;
+    char delimiter; /* ',', ';' or '\t' */
     silk_csv_row_fn on_row;
     void *ctx;
     silk_error *err;
@@ -278,10 +279,13 @@ static int parse_error(silk_csv_reader *r, struct csv_parser *p,
         if (p->pstate == FIELD_MIGHT_HAVE_ENDED)
             return silk_ingest_error_at(
                 r->err, SILK_EPARSE, r->path, r->line, column,
-                "'%s' after the closing quote%s; expected ',' or the end of "
+                "'%s' after the closing quote%s; expected %s or the end of "
                 "the line after a quoted field",
                 silk_ingest_show((const char *)rest, 1, shown, sizeof shown),
-                column_phrase(r, column, where, sizeof where));
+                column_phrase(r, column, where, sizeof where),
+                r->delimiter == '\t' ? "a tab"
+                : r->delimiter == ';' ? "';'"
+                                      : "','");
         return silk_ingest_error_at(
             r->err, SILK_EPARSE, r->path, r->line, column,
             "'\"' inside an unquoted field%s; expected quotes only around a "
@@ -509,6 +513,14 @@ int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
                   void *ctx, char sha256[65], uint64_t *bytes,
                   silk_error *err)
 {
+    return silk_csv_read_delim(path, ',', max_fields, on_row, ctx, sha256,
+                               bytes, err);
+}
+
+int silk_csv_read_delim(const char *path, char delimiter, size_t max_fields,
+                        silk_csv_row_fn on_row, void *ctx, char sha256[65],
+                        uint64_t *bytes, silk_error *err)
+{
     silk_csv_reader r;
     struct csv_parser parser;
     bool parser_ready = false, first = true;
@@ -523,6 +535,7 @@ int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
 
     memset(&r, 0, sizeof r);
     r.path = path;
+    r.delimiter = delimiter ? delimiter : ',';
     r.on_row = on_row;
     r.ctx = ctx;
     r.err = err;
@@ -545,6 +558,7 @@ int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
         goto done;
     }
     parser_ready = true;
+    csv_set_delim(&parser, (unsigned char)r.delimiter);
     csv_set_space_func(&parser, no_space);
     csv_set_realloc_func(&parser, capped_realloc);
     csv_set_blk_size(&parser, 4096);
@@ -615,5 +629,85 @@ done:
     free(r.fields);
     free(r.offset);
     free(r.arena);
+    return status;
+}
+
+/* Only the first non-blank line is looked at: a preamble or a header
+ * decides, and the rest of the file is never read twice for this.  A
+ * line that does not end within DETECT_MAX bytes is judged on what was
+ * read of it. */
+#define DETECT_MAX (1024 * 1024)
+
+int silk_csv_detect_delimiter(const char *path, char *out, silk_error *err)
+{
+    static const char candidates[3] = {',', ';', '\t'};
+    size_t count[3] = {0, 0, 0};
+    unsigned char *block = NULL;
+    bool quoted = false, content = false, done = false, first = true;
+    size_t total = 0, n;
+    FILE *file;
+    int status = SILK_OK;
+
+    *out = ',';
+    file = fopen(path, "rb");
+    if (file == NULL)
+        return silk_error_set(err, SILK_EIO, "cannot open '%s': %s", path,
+                              strerror(errno));
+    block = malloc(BLOCK_SIZE);
+    if (block == NULL) {
+        status = silk_error_set(err, SILK_ENOMEM, "out of memory reading '%s'",
+                                path);
+        goto done;
+    }
+    while (!done && total < DETECT_MAX &&
+           (n = fread(block, 1, BLOCK_SIZE, file)) > 0) {
+        size_t i = 0;
+        if (first) {
+            first = false;
+            if (n >= 3 && block[0] == 0xEF && block[1] == 0xBB &&
+                block[2] == 0xBF)
+                i = 3;
+        }
+        total += n;
+        for (; i < n && !done; i++) {
+            unsigned char c = block[i];
+            if (c == '"') {
+                /* "" inside a quoted field toggles twice: still quoted */
+                quoted = !quoted;
+                content = true;
+            } else if (quoted) {
+                continue;
+            } else if (c == '\n' || c == '\r') {
+                if (content)
+                    done = true;
+                else /* blank: only spaces or tabs, which decide nothing */
+                    count[0] = count[1] = count[2] = 0;
+            } else if (c == ',') {
+                count[0]++;
+                content = true;
+            } else if (c == ';') {
+                count[1]++;
+                content = true;
+            } else if (c == '\t') {
+                count[2]++;
+            } else if (c != ' ') {
+                content = true;
+            }
+        }
+    }
+    if (ferror(file)) {
+        status = silk_error_set(err, SILK_EIO, "cannot read '%s': %s", path,
+                                strerror(errno));
+        goto done;
+    }
+    /* Most fields wins; on a tie the earlier candidate (comma first). */
+    size_t best = 0;
+    for (size_t k = 1; k < 3; k++)
+        if (count[k] > count[best])
+            best = k;
+    *out = candidates[best];
+done:
+    free(block);
+    fclose(file);
     return status;
 }

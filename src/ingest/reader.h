@@ -53,6 +53,19 @@ int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
                   void *ctx, char sha256[65], uint64_t *bytes,
                   silk_error *err);
 
+/* As silk_csv_read, with fields separated by delimiter: ',', ';' or '\t'
+ * (0 means ',').  Quoting rules are the same whatever the delimiter. */
+int silk_csv_read_delim(const char *path, char delimiter, size_t max_fields,
+                        silk_csv_row_fn on_row, void *ctx, char sha256[65],
+                        uint64_t *bytes, silk_error *err);
+
+/* The delimiter of path, judged on its first non-blank line (after a
+ * UTF-8 BOM; separators inside double quotes do not count): whichever of
+ * ',', ';' and '\t' splits it into the most fields, ',' winning ties and
+ * ';' winning over '\t'.  An empty file gives ','.  Fails only when the
+ * file cannot be opened or read (SILK_EIO, message as silk_csv_read). */
+int silk_csv_detect_delimiter(const char *path, char *out, silk_error *err);
+
 /* silk_error_set with "FILE:LINE:COLUMN: " in front. */
 int silk_ingest_error_at(silk_error *err, int code, const char *path,
                          size_t line, size_t column, const char *fmt, ...)

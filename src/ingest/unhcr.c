@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "problems.h"
 
 #define UNIT "persons"
 #define SOURCE "UNHCR Refugee Population Statistics Database (CC BY 4.0)"
@@ -481,6 +482,9 @@ static int data_row(unhcr *u, const silk_csv_row *row, silk_error *err)
         period.freq != SILK_FREQ_ANNUAL)
         return field_error(u, err, f, u->key[KEY_YEAR] + 1, "is not a year",
                            "YYYY such as 2024");
+    silk_ingest_check_year(u->opt, u->path, f->line, u->key[KEY_YEAR] + 1,
+                           u->names[u->key[KEY_YEAR]], f->text, f->len,
+                           period);
     status = country(u, row, 0, &origin, err);
     if (status != SILK_OK)
         return status;
@@ -496,6 +500,9 @@ static int data_row(unhcr *u, const silk_csv_row *row, silk_error *err)
                              &flags, err);
         if (status != SILK_OK)
             return status;
+        silk_ingest_check_pair(u->opt, u->path, row->line, column + 1,
+                               u->counts[c].indicator, origin, destination,
+                               value);
         status = silk_ingest_put(u->path, row->line, column + 1, u->opt,
                                  u->batch, u->counts[c].indicator, origin,
                                  destination, period, value, flags, UNIT,
@@ -514,7 +521,8 @@ static int on_row(silk_csv_reader *reader, void *ctx, const silk_csv_row *row,
 
     if (!u->have_header)
         return header(u, reader, row, err);
-    return data_row(u, row, err);
+    /* a data row's errors concern that row alone (--check reads on) */
+    return silk_ingest_row_problem(u->opt, data_row(u, row, err), err);
 }
 
 static int read_unhcr(const char *path, const silk_ingest_options *opt,
@@ -533,7 +541,8 @@ static int read_unhcr(const char *path, const silk_ingest_options *opt,
     u.batch = batch;
     if (rows != NULL)
         *rows = 0;
-    status = silk_csv_read(path, MAX_FIELDS, on_row, &u, sha256, &bytes, err);
+    status = silk_csv_read_delim(path, opt ? opt->delimiter : 0, MAX_FIELDS,
+                                 on_row, &u, sha256, &bytes, err);
     if (status != SILK_OK)
         goto done;
     if (!u.have_header) {

@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "problems.h"
 
 #define WB_SOURCE "World Bank, World Development Indicators (CC BY 4.0)"
 
@@ -376,6 +377,8 @@ static int data_row(wb *w, const silk_csv_row *row, silk_error *err)
             period.freq != SILK_FREQ_ANNUAL)
             return field_error(w, err, f, c + 1, "is not a year",
                                "YYYY such as 2024");
+        silk_ingest_check_year(w->opt, w->path, f->line, c + 1, w->names[c],
+                               f->text, f->len, period);
         c = (size_t)w->column[ROLE_VALUE];
         status = cell_value(w, &row->field[c], c + 1, &value, err);
         if (status == 1)
@@ -421,7 +424,8 @@ static int on_row(silk_csv_reader *reader, void *ctx, const silk_csv_row *row,
 
     if (!w->have_header)
         return header(w, reader, row, err);
-    return data_row(w, row, err);
+    /* a data row's errors concern that row alone (--check reads on) */
+    return silk_ingest_row_problem(w->opt, data_row(w, row, err), err);
 }
 
 static int read_layout(layout kind, const char *path,
@@ -455,10 +459,10 @@ static int read_layout(layout kind, const char *path,
             "letters, digits, '_', '.' or '-', not starting with '.' or '-'",
             indicator);
 
-    status = silk_csv_read(path,
-                           kind == LAYOUT_WIDE ? MAX_FIELDS_WIDE
-                                               : MAX_FIELDS_LONG,
-                           on_row, &w, sha256, &bytes, err);
+    status = silk_csv_read_delim(path, opt ? opt->delimiter : 0,
+                                 kind == LAYOUT_WIDE ? MAX_FIELDS_WIDE
+                                                     : MAX_FIELDS_LONG,
+                                 on_row, &w, sha256, &bytes, err);
     if (status != SILK_OK)
         goto done;
     if (!w.have_header) {

@@ -610,10 +610,12 @@ static int write_store(commit_state *st, const silk_batch *batch,
         H5Pset_libver_bounds(st->fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) < 0 ||
         H5Pset_fclose_degree(st->fapl, H5F_CLOSE_STRONG) < 0)
         return store_h5_fail(err, st->path, "cannot set file properties");
+    /* Set before H5Fcreate: it can create the file and then fail writing
+     * the superblock (disk full), which must not leave the file behind. */
+    st->tmp_created = true;
     st->file = H5Fcreate(st->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, st->fapl);
     if (st->file < 0)
         return store_h5_fail(err, st->path, "cannot create '%s'", st->tmp_path);
-    st->tmp_created = true;
 
     space = H5Screate(H5S_SCALAR);
     if (space < 0 ||

@@ -17,6 +17,20 @@ clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $FLAGS -Iinclude -Isr
 cp tests/data/ingest/*.csv "$OUT/corpus/" 2>/dev/null || true
 head -c 4000 datasets/wb_silk5.csv > "$OUT/corpus/wb-head.csv"
 head -c 4000 datasets/unhcr_solutions_silk5.csv > "$OUT/corpus/solutions-head.csv"
+# The real downloads (UNHCR, World Bank, UN DESA, ...) when the shared
+# folder is there: the first 4 KB of each, cut at a line end.
+SHARED=${SHARED_DATASETS:-../shared/datasets}
+if [ -d "$SHARED" ]; then
+    for f in "$SHARED"/*.csv "$SHARED"/*.tsv "$SHARED"/*.txt; do
+        [ -f "$f" ] || continue
+        if [ "$(wc -c < "$f")" -gt 4096 ]; then
+            head -c 4096 "$f" | sed '$d' > "$OUT/corpus/shared-$(basename "$f")"
+        else
+            cp "$f" "$OUT/corpus/shared-$(basename "$f")"
+        fi
+    done
+fi
+echo "fuzz: $(ls "$OUT/corpus" | wc -l) files in the corpus; running ${SECONDS_TO_RUN} s"
 cd "$OUT"
 ./fuzz_ingest -max_total_time="$SECONDS_TO_RUN" -max_len=8192 -print_final_stats=1 corpus 2>&1 |
     grep -E 'stat::|Done|ERROR|SUMMARY|crash-' || true
