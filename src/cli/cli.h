@@ -32,6 +32,8 @@ enum {
     OPT_QUIET = 1 << 14,
     OPT_TOTAL = 1 << 15,
     OPT_FORMAT = 1 << 16,
+    OPT_MAPPING = 1 << 17, /* --column, --value-columns, --periods-as-columns,
+                              --delimiter */
     OPT_CHECK = 1 << 24 /* ingest --check */
 };
 
@@ -41,6 +43,11 @@ typedef struct cli_options {
     const char *store;
     bool json, no_trend, quiet, total;
     bool check; /* ingest --check: validate only */
+    /* ingest's column mapping (the "mapping" format) */
+    const char *origin_column, *destination_column, *period_column;
+    const char *value_columns;
+    bool periods_as_columns;
+    char delimiter; /* 0 = detect */
     const char *indicator, *origin, *destination;
     bool has_from, has_to;
     silk_period from, to;

@@ -18,7 +18,13 @@ static const char usage[] =
     "(or named with --format); --indicator names the indicator of a file\n"
     "that holds one without naming it.  --check validates without writing:\n"
     "every error and warning, grouped and counted (--json for machines);\n"
-    "exit status 1 if any error.  Formats:\n";
+    "exit status 1 if any error.\n"
+    "Any other long or wide table is read through a column mapping:\n"
+    "  --column origin=COL --column destination=COL --column period=COL\n"
+    "  --value-columns A,B    (long: each value column is an indicator)\n"
+    "  --periods-as-columns   (wide: columns named like periods hold values)\n"
+    "  --delimiter ,|;|tab    (default: detected from the first line)\n"
+    "Formats:\n";
 
 static void print_usage(FILE *out)
 {
@@ -123,7 +129,7 @@ int cmd_ingest(int argc, char **argv)
     cli_options opt;
     int status = cli_parse(argc, argv,
                            OPT_STORE | OPT_QUIET | OPT_FORMAT | OPT_INDICATOR |
-                               OPT_COUNTRIES | OPT_CHECK | OPT_JSON,
+                               OPT_COUNTRIES | OPT_CHECK | OPT_JSON | OPT_MAPPING,
                            "", &opt);
     if (status != CLI_GO) {
         if (status == 0)
@@ -153,7 +159,13 @@ int cmd_ingest(int argc, char **argv)
     silk_ingest_options options = {.format = opt.format,
                                    .indicator = opt.indicator,
                                    .countries = opt.countries,
-                                   .problems = problems};
+                                   .origin_column = opt.origin_column,
+                                   .destination_column = opt.destination_column,
+                                   .period_column = opt.period_column,
+                                   .value_columns = opt.value_columns,
+                                   .periods_as_columns = opt.periods_as_columns,
+                                   .problems = problems,
+                                   .delimiter = opt.delimiter};
     if (opt.check) {
         for (int i = 0; i < opt.n_args; i++) {
             /* an error that ends one file's read (header, quoting,

@@ -34,6 +34,10 @@ static const struct option long_options[] = {
     {"source", required_argument, NULL, 'S'},
     {"quiet", no_argument, NULL, 'q'},
     {"check", no_argument, NULL, 'K'},
+    {"column", required_argument, NULL, 'c'},
+    {"value-columns", required_argument, NULL, 'V'},
+    {"periods-as-columns", no_argument, NULL, 'P'},
+    {"delimiter", required_argument, NULL, 'D'},
     {"total", no_argument, NULL, 'A'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -59,6 +63,10 @@ static unsigned option_bit(int c)
     case 'S': return OPT_SOURCE;
     case 'q': return OPT_QUIET;
     case 'K': return OPT_CHECK;
+    case 'c':
+    case 'V':
+    case 'P':
+    case 'D': return OPT_MAPPING;
     case 'A': return OPT_TOTAL;
     }
     return 0;
@@ -112,6 +120,48 @@ static bool parse_mark(const char *text, cli_options *opt)
     opt->marks[opt->n_marks].label = eq ? eq + 1 : "";
     opt->n_marks++;
     return true;
+}
+
+/* --column ROLE=COL, ROLE one of origin, destination, period. */
+static bool parse_column(const char *text, cli_options *opt)
+{
+    const char *eq = strchr(text, '=');
+    if (eq != NULL && eq[1] != '\0') {
+        size_t len = (size_t)(eq - text);
+        if (len == 6 && strncmp(text, "origin", 6) == 0) {
+            opt->origin_column = eq + 1;
+            return true;
+        }
+        if (len == 11 && strncmp(text, "destination", 11) == 0) {
+            opt->destination_column = eq + 1;
+            return true;
+        }
+        if (len == 6 && strncmp(text, "period", 6) == 0) {
+            opt->period_column = eq + 1;
+            return true;
+        }
+    }
+    cli_usage_error("--column '%s' is not a mapping; expected origin=COL, "
+                    "destination=COL or period=COL",
+                    text);
+    return false;
+}
+
+/* --delimiter ',' ';' or 'tab' (default: detected). */
+static bool parse_delimiter(const char *text, cli_options *opt)
+{
+    if (strcmp(text, ",") == 0 || strcmp(text, ";") == 0) {
+        opt->delimiter = text[0];
+        return true;
+    }
+    if (strcmp(text, "tab") == 0 || strcmp(text, "\t") == 0) {
+        opt->delimiter = '\t';
+        return true;
+    }
+    cli_usage_error("--delimiter '%s' is not supported; expected ',', ';' or "
+                    "tab",
+                    text);
+    return false;
 }
 
 int cli_parse(int argc, char **argv, unsigned allowed, const char *usage,
@@ -171,6 +221,16 @@ int cli_parse(int argc, char **argv, unsigned allowed, const char *usage,
         case 'S': opt->source = optarg; break;
         case 'q': opt->quiet = true; break;
         case 'K': opt->check = true; break;
+        case 'c':
+            if (!parse_column(optarg, opt))
+                return EXIT_USAGE;
+            break;
+        case 'V': opt->value_columns = optarg; break;
+        case 'P': opt->periods_as_columns = true; break;
+        case 'D':
+            if (!parse_delimiter(optarg, opt))
+                return EXIT_USAGE;
+            break;
         case 'A': opt->total = true; break;
         }
     }

@@ -96,6 +96,15 @@ if [ -f env.h5 ] && [ ! -f silkstat.h5 ]; then ok "SILKSTAT_STORE sets the store
 (unset SILKSTAT_STORE; "$SILKSTAT" ingest --quiet c.csv)
 if [ -f silkstat.h5 ]; then ok "default store is ./silkstat.h5"; else not_ok "default store"; fi
 
+# A header and exactly 8 rows without a final newline: format detection
+# reads 8 records, and the 9th arrives only at the end of the file (a
+# valid file once failed here with an empty message; found by make fuzz).
+{ echo "indicator,origin,destination,period,value"
+  for y in 2001 2002 2003 2004 2005 2006 2007; do echo "n8,AFG,,$y,1"; done
+  printf 'n8,AFG,,2008,8'; } > eight.csv
+run ingest --store $S eight.csv
+expect_status 0 "8 rows without a final newline"
+
 run ingest --store $S missing.csv
 expect_status 1 "missing file"
 expect_err_line "silkstat: cannot open 'missing.csv': No such file or directory" "missing file message"

@@ -31,6 +31,7 @@ if [ -d "$SHARED" ]; then
     done
 fi
 echo "fuzz: $(ls "$OUT/corpus" | wc -l) files in the corpus; running ${SECONDS_TO_RUN} s"
+export SILK_FUZZ_COUNTRIES="$(pwd)/datasets/countries.csv"
 cd "$OUT"
 ./fuzz_ingest -max_total_time="$SECONDS_TO_RUN" -max_len=8192 -print_final_stats=1 corpus 2>&1 |
     grep -E 'stat::|Done|ERROR|SUMMARY|crash-' || true
