@@ -54,7 +54,9 @@ static const char *const codes[] = {
     "PRI", "CUW", "ABW", "GRL", "NCL", "PYF", "REU", "UNK", "XXA", "TIB",
 };
 #define N_CODES (sizeof codes / sizeof codes[0])
-#define N_PAIRS (N_CODES * N_CODES)
+/* Every (origin, destination) pair but a country with itself, which no
+ * refugee or asylum indicator has (ingest warns about it). */
+#define N_PAIRS (N_CODES * (N_CODES - 1))
 
 typedef struct indicator {
     const char *name;
@@ -284,8 +286,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "gen_tidy: out of memory\n");
             return 1;
         }
-        for (uint32_t k = 0; k < N_PAIRS; k++)
-            ind->pair[k] = k;
+        for (uint32_t k = 0; k < N_PAIRS; k++) {
+            uint32_t origin = k / (N_CODES - 1), destination = k % (N_CODES - 1);
+            if (destination >= origin)
+                destination++; /* skip the diagonal */
+            ind->pair[k] = origin * N_CODES + destination;
+        }
         for (uint32_t k = N_PAIRS - 1; k > 0; k--) { /* Fisher-Yates */
             uint32_t j = (uint32_t)below((uint64_t)k + 1);
             uint32_t t = ind->pair[k];

@@ -583,10 +583,14 @@ static int merge_indicator(commit_state *st, const silk_batch *batch, size_t i,
     status = silk_batch_cube(batch, i, &update, err);
     if (status == SILK_OK && st->old != NULL && old_has(st->old, name))
         status = silk_store_read(st->old, name, &base, err);
-    if (status == SILK_OK)
+    /* A new indicator is the batch's cube as it is (cells never named are
+     * already NaN): skipping the merge saves a second copy of the largest
+     * cube, 12 bytes a cell. */
+    if (status == SILK_OK && base != NULL)
         status = silk_cube_merge(base, update, &merged, err);
     if (status == SILK_OK)
-        status = write_cube(st->indicators, merged, st->path, err);
+        status = write_cube(st->indicators, merged ? merged : update,
+                            st->path, err);
     silk_cube_free(merged);
     silk_cube_free(update);
     silk_cube_free(base);
