@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "silkstat.h"
+#include "core/memory.h"
 
 /* A series is one (origin, destination) of an indicator.  Its cells are
  * held densely over a window of period ordinals [lo, lo + cap), as four
@@ -92,21 +93,6 @@ static char *dupstr(const char *s)
     if (copy != NULL)
         memcpy(copy, s, n);
     return copy;
-}
-
-static int grow(void **array, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return SILK_OK;
-    size_t n = *cap ? *cap * 2 : 16;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*array, n * size);
-    if (p == NULL)
-        return SILK_ENOMEM;
-    *array = p;
-    *cap = n;
-    return SILK_OK;
 }
 
 static uint64_t mix(uint64_t h)
@@ -208,7 +194,7 @@ static int intern_code(silk_batch *batch, const char *code, uint32_t *id)
             return SILK_OK;
         }
     }
-    if (grow((void **)&batch->codes, &batch->cap_codes, batch->n_codes + 1,
+    if (silk_grow((void **)&batch->codes, &batch->cap_codes, batch->n_codes + 1,
              sizeof *batch->codes) != SILK_OK)
         return SILK_ENOMEM;
     snprintf(batch->codes[batch->n_codes], SILK_CODE_LEN + 1, "%s", code);
@@ -236,7 +222,7 @@ static int find_indicator(silk_batch *batch, const char *name, size_t *out)
             *out = batch->last = i;
             return SILK_OK;
         }
-    if (grow((void **)&batch->indicators, &batch->cap_indicators,
+    if (silk_grow((void **)&batch->indicators, &batch->cap_indicators,
              batch->n_indicators + 1, sizeof *batch->indicators) != SILK_OK)
         return SILK_ENOMEM;
     indicator *ind = &batch->indicators[batch->n_indicators];
@@ -296,7 +282,7 @@ static int find_series(indicator *ind, uint32_t o, uint32_t d, series **out)
         }
     }
     if (ind->n_series >= UINT32_MAX - 1 ||
-        grow((void **)&ind->series, &ind->cap_series, ind->n_series + 1,
+        silk_grow((void **)&ind->series, &ind->cap_series, ind->n_series + 1,
              sizeof *ind->series) != SILK_OK)
         return SILK_ENOMEM;
     series *s = &ind->series[ind->n_series];
@@ -377,7 +363,7 @@ static int file_slot(silk_batch *batch, unsigned file_index, uint16_t *out)
         }
     if (batch->n_file_ids >= UINT16_MAX)
         return SILK_EINVAL;
-    if (grow((void **)&batch->file_ids, &batch->cap_file_ids,
+    if (silk_grow((void **)&batch->file_ids, &batch->cap_file_ids,
              batch->n_file_ids + 1, sizeof *batch->file_ids) != SILK_OK)
         return SILK_ENOMEM;
     batch->file_ids[batch->n_file_ids++] = file_index;
@@ -460,7 +446,7 @@ int silk_batch_put(silk_batch *batch, const char *indicator_name,
         ind->source = copy;
     }
     if (ind->n_files == 0 || ind->last_file != file_index) {
-        if (grow((void **)&ind->files, &ind->cap_files,
+        if (silk_grow((void **)&ind->files, &ind->cap_files,
                  ind->n_files + 1, sizeof *ind->files) != SILK_OK)
             return silk_error_set(err, SILK_ENOMEM, "out of memory");
         ind->files[ind->n_files++] = file_index;
@@ -549,7 +535,7 @@ int silk_batch_add_provenance(silk_batch *batch, unsigned file_index,
                 len += strlen(batch->indicators[i].name) + 1;
     char *names = malloc(len);
     if (names == NULL ||
-        grow((void **)&batch->prov, &batch->cap_prov, batch->n_prov + 1,
+        silk_grow((void **)&batch->prov, &batch->cap_prov, batch->n_prov + 1,
              sizeof *batch->prov) != SILK_OK) {
         free(names);
         return silk_error_set(err, SILK_ENOMEM, "out of memory");

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "format.h"
+#include "core/memory.h"
 
 enum kind { KIND_COUNTRY, KIND_TERRITORY, KIND_PSEUDO, KIND_AGGREGATE };
 
@@ -112,27 +113,12 @@ static char *fold(const char *text, size_t len)
     return out;
 }
 
-static int grow(void **array, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return SILK_OK;
-    size_t n = *cap ? *cap * 2 : 64;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*array, n * size);
-    if (p == NULL)
-        return SILK_ENOMEM;
-    *array = p;
-    *cap = n;
-    return SILK_OK;
-}
-
 static int add_key(silk_countries *c, const char *text, size_t len,
                    size_t index)
 {
     if (len == 0)
         return SILK_OK;
-    if (grow((void **)&c->keys, &c->cap_keys, c->n_keys + 1, sizeof *c->keys))
+    if (silk_grow((void **)&c->keys, &c->cap_keys, c->n_keys + 1, sizeof *c->keys))
         return SILK_ENOMEM;
     char *folded = fold(text, len);
     if (folded == NULL)
@@ -199,7 +185,7 @@ static int country_row(silk_csv_reader *reader, void *ctx,
             "capital letters such as AFG",
             silk_ingest_show(f[COL_ISO3]->text, f[COL_ISO3]->len, shown,
                              sizeof shown));
-    if (grow((void **)&c->countries, &c->cap, c->n + 1, sizeof *c->countries))
+    if (silk_grow((void **)&c->countries, &c->cap, c->n + 1, sizeof *c->countries))
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
     country *k = &c->countries[c->n];
     memset(k, 0, sizeof *k);
@@ -378,7 +364,7 @@ static int group_row(silk_csv_reader *reader, void *ctx,
             "'%s' in column 'group' is not a group name; expected lowercase "
             "letters, digits, '_' or '-' such as silk5",
             silk_ingest_show(g->text, g->len, shown, sizeof shown));
-    if (grow((void **)&c->groups, &c->cap_groups, c->n_groups + 1,
+    if (silk_grow((void **)&c->groups, &c->cap_groups, c->n_groups + 1,
              sizeof *c->groups))
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
     group *gr = &c->groups[c->n_groups];

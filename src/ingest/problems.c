@@ -20,6 +20,7 @@
 
 #include "format.h"
 #include "problems.h"
+#include "core/memory.h"
 
 /* The earliest plausible year: UNHCR's statistics start in 1951, the
  * World Bank's in 1960, DESA's in 1990.  Earlier years parse (1800-2200)
@@ -55,21 +56,6 @@ struct silk_problems {
     char **files;     /* file names in order of first appearance */
     size_t n_files, cap_files;
 };
-
-static int grow(void **array, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return SILK_OK;
-    size_t n = *cap ? *cap * 2 : 8;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*array, n * size);
-    if (p == NULL)
-        return SILK_ENOMEM;
-    *array = p;
-    *cap = n;
-    return SILK_OK;
-}
 
 int silk_problems_alloc(bool collect_errors, silk_problems **out,
                         silk_error *err)
@@ -202,7 +188,7 @@ static size_t file_order(silk_problems *p, const char *file, size_t len,
         }
     char *copy = strndup(file, len);
     if (copy == NULL ||
-        grow((void **)&p->files, &p->cap_files, p->n_files + 1,
+        silk_grow((void **)&p->files, &p->cap_files, p->n_files + 1,
              sizeof *p->files) != SILK_OK) {
         free(copy);
         return SIZE_MAX;
@@ -228,7 +214,7 @@ static group *new_group(silk_problems *p, silk_severity severity,
     char *copy = strdup(kind);
     size_t cap = p->cap_groups;
     if (copy == NULL ||
-        grow((void **)&p->groups, &p->cap_groups, p->n_groups + 1,
+        silk_grow((void **)&p->groups, &p->cap_groups, p->n_groups + 1,
              sizeof *p->groups) != SILK_OK) {
         free(copy);
         return NULL;
@@ -301,7 +287,7 @@ int silk_problems_add(silk_problems *p, silk_severity severity, int code,
     e.problem.code = severity == SILK_SEVERITY_ERROR ? code : SILK_OK;
     e.problem.message = strdup(rest);
     if (e.problem.message == NULL ||
-        grow((void **)&g->items, &g->cap_items, g->n_items + 1,
+        silk_grow((void **)&g->items, &g->cap_items, g->n_items + 1,
              sizeof *g->items) != SILK_OK) {
         free((char *)e.problem.message);
         return silk_error_set(err, SILK_ENOMEM, "out of memory");

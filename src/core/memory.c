@@ -1,0 +1,29 @@
+/*
+ * memory.c: silk_grow, shared by every module that appends to an array
+ * (batches, the country table, the problem collector).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "core/memory.h"
+#include "silkstat.h"
+
+int silk_grow(void **array, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return SILK_OK;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return SILK_ENOMEM;
+        n *= 2;
+    }
+    if (size != 0 && n > SIZE_MAX / size)
+        return SILK_ENOMEM;
+    void *p = realloc(*array, n * size);
+    if (p == NULL)
+        return SILK_ENOMEM;
+    *array = p;
+    *cap = n;
+    return SILK_OK;
+}
