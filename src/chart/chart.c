@@ -574,9 +574,11 @@ SILK_API int silk_chart_render(const silk_chart_spec *spec, silk_error *err)
     snprintf(dat_name, sizeof dat_name, "%s.dat", stem);
     snprintf(tmp_name, sizeof tmp_name, ".%s.tmp-%ld%s", stem,
              (long)getpid(), dot);
-    gp_path = join(dir, gp_name);
-    dat_path = join(dir, dat_name);
-    tmp_path = join(dir, tmp_name);
+    if (dir != NULL) {
+        gp_path = join(dir, gp_name);
+        dat_path = join(dir, dat_name);
+        tmp_path = join(dir, tmp_name);
+    }
     if (dir == NULL || gp_path == NULL || dat_path == NULL ||
         tmp_path == NULL) {
         status = silk_error_set(err, SILK_ENOMEM, "out of memory");
