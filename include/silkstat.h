@@ -365,8 +365,10 @@ typedef struct silk_ingest_options {
                                   indicator (or --indicator if one) */
     bool periods_as_columns;   /* wide: every column named like a period
                                   is a value column of that period */
-    /* When set, row-level problems are collected here and reading goes
-     * on; the run then writes nothing (ingest --check). */
+    /* When set, warnings are collected here; a collector made to collect
+     * errors too (ingest --check) also takes row-level errors, and reading
+     * goes on past them (the run then writes nothing).  NULL: the first
+     * error stops the read and warnings are dropped. */
     silk_problems *problems;
     /* ',', ';' or '\t'; 0 = detect from the first non-blank line (the
      * separator giving the most fields, ',' winning ties).  Eurostat TSV

@@ -70,10 +70,10 @@ int silk_ingest_put(const char *path, size_t line, size_t column,
                     unsigned file_index, silk_error *err);
 
 /* Every row-level error of a format goes through here: without a
- * collector (opt->problems NULL) it returns status unchanged and the read
- * stops; with one (ingest --check) it records err's message and code,
- * clears err and returns SILK_OK, so the format skips the row and reads
- * on.  Errors that make the rest of the file unreadable (header, quoting,
+ * collector of errors (opt->problems NULL, or a plain ingest's
+ * warnings-only collector) it returns status unchanged and the read stops;
+ * with one (ingest --check) it records err's message and code, clears err
+ * and returns SILK_OK, so the format skips the row and reads on.  Errors that make the rest of the file unreadable (header, quoting,
  * encoding) are returned directly, never through here. */
 int silk_ingest_row_problem(const silk_ingest_options *opt, int status,
                             silk_error *err);
