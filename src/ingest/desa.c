@@ -133,17 +133,6 @@ static int header(desa *d, silk_csv_reader *reader, const silk_csv_row *row,
     return SILK_OK;
 }
 
-static bool blank_row(const silk_csv_row *row)
-{
-    if (row->n_fields > row->n_stored)
-        return false;
-    for (size_t i = 0; i < row->n_stored; i++)
-        for (size_t j = 0; j < row->field[i].len; j++)
-            if (row->field[i].text[j] != ' ' && row->field[i].text[j] != '\t')
-                return false;
-    return true;
-}
-
 static int data_row(desa *d, const silk_csv_row *row, silk_error *err)
 {
     const silk_csv_field *f;
@@ -152,7 +141,7 @@ static int data_row(desa *d, const silk_csv_row *row, silk_error *err)
     size_t c;
     int status;
 
-    if (blank_row(row))
+    if (silk_ingest_blank_row(row))
         return SILK_OK;
     if (row->n_fields != d->n_columns) {
         c = (row->n_fields < d->n_columns ? row->n_fields : d->n_columns) + 1;
@@ -242,12 +231,6 @@ static int read_desa(const char *path, const silk_ingest_options *opt,
     d.indicator = opt->indicator ? opt->indicator : DESA_INDICATOR;
     d.file_index = file_index;
     d.batch = batch;
-    if (!silk_indicator_name_valid(d.indicator, strlen(d.indicator)))
-        return silk_error_set(
-            err, SILK_EINVAL,
-            "--indicator '%s' is not an indicator name; expected 1-64 "
-            "letters, digits, '_', '.' or '-', not starting with '.' or '-'",
-            d.indicator);
 
     status = silk_csv_read_delim(path, opt->delimiter, MAX_FIELDS, on_row, &d,
                                  sha256, &bytes, err);

@@ -106,13 +106,9 @@ typedef struct eurostat {
 
 static text trim(const char *s, size_t len)
 {
-    while (len > 0 && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
-    return (text){s, len};
+    text t = {s, len};
+    silk_ingest_trim(&t.s, &t.len);
+    return t;
 }
 
 static bool is_digits(const char *s, size_t n)
@@ -277,16 +273,6 @@ static int header(eurostat *e, silk_csv_reader *reader,
     e->have_header = true;
     silk_csv_set_names(reader, (const char *const *)e->names, row->n_stored);
     return SILK_OK;
-}
-
-static bool blank_row(const silk_csv_row *row)
-{
-    if (row->n_fields > row->n_stored)
-        return false;
-    for (size_t i = 0; i < row->n_stored; i++)
-        if (trim(row->field[i].text, row->field[i].len).len > 0)
-            return false;
-    return true;
 }
 
 /* Splits the row's dimension cell, checking the count. */
@@ -531,7 +517,7 @@ static int on_row(silk_csv_reader *reader, void *ctx, const silk_csv_row *row,
 {
     eurostat *e = ctx;
 
-    if (blank_row(row))
+    if (silk_ingest_blank_row(row))
         return SILK_OK;
     if (!e->have_header) {
         if (e->pass == 2) { /* read and checked in pass 1 */
@@ -546,10 +532,8 @@ static int on_row(silk_csv_reader *reader, void *ctx, const silk_csv_row *row,
         note_dims(e, row);
         return SILK_OK;
     }
-    int status = data_row(e, row, err);
-    if (status != SILK_OK && status != SILK_ENOMEM)
-        status = silk_ingest_row_problem(e->opt, status, err);
-    return status;
+    /* a data row's errors concern that row alone (--check reads on) */
+    return silk_ingest_row_problem(e->opt, data_row(e, row, err), err);
 }
 
 static int read_eurostat(const char *path, const silk_ingest_options *opt,
@@ -573,12 +557,6 @@ static int read_eurostat(const char *path, const silk_ingest_options *opt,
             err, SILK_EINVAL,
             "%s:1:1: a Eurostat TSV file does not name its dataset; "
             "expected --indicator NAME such as migr_asyappctza", path);
-    if (!silk_indicator_name_valid(opt->indicator, strlen(opt->indicator)))
-        return silk_error_set(
-            err, SILK_EINVAL,
-            "--indicator '%s' is not an indicator name; expected 1-64 "
-            "letters, digits, '_', '.' or '-', not starting with '.' or '-'",
-            opt->indicator);
     memset(&e, 0, sizeof e);
     e.path = path;
     e.opt = opt;

@@ -54,6 +54,13 @@ int silk_ingest_number(const char *text, size_t len, double *out);
  * "NA" where the format says it is not a code. */
 bool silk_ingest_is_missing(const char *text, size_t len, bool na_is_missing);
 
+/* True for a record of only empty or space/tab fields (a blank line, or
+ * ",,," as spreadsheets write them): every format skips those. */
+bool silk_ingest_blank_row(const silk_csv_row *row);
+
+/* Drops spaces and tabs at both ends of text. */
+void silk_ingest_trim(const char **text, size_t *len);
+
 /* Case-insensitive equality of a field with a NUL-terminated name,
  * ignoring surrounding spaces (header matching). */
 bool silk_ingest_field_is(const char *text, size_t len, const char *name);

@@ -161,6 +161,14 @@ int silk_ingest_file(const char *path, const silk_ingest_options *opt,
     const silk_format *format = NULL;
     if (rows_out != NULL)
         *rows_out = 0;
+    /* Checked once here: formats use it as a name or as a prefix. */
+    if (opt != NULL && opt->indicator != NULL &&
+        !silk_indicator_name_valid(opt->indicator, strlen(opt->indicator)))
+        return silk_error_set(
+            err, SILK_EINVAL,
+            "--indicator '%s' is not an indicator name; expected 1-64 "
+            "letters, digits, '_', '.' or '-', not starting with '.' or '-'",
+            opt->indicator);
     /* The formats read the delimiter from their options: a copy carries
      * the detected one without touching the caller's. */
     silk_ingest_options local = {0};

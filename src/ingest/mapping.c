@@ -91,13 +91,9 @@ typedef struct mapping {
 
 static text trim(const char *s, size_t len)
 {
-    while (len > 0 && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
-    return (text){s, len};
+    text t = {s, len};
+    silk_ingest_trim(&t.s, &t.len);
+    return t;
 }
 
 static void release(mapping *m)
@@ -464,16 +460,6 @@ static int cell(mapping *m, const silk_csv_field *f, size_t column,
     return 0;
 }
 
-static bool blank_row(const silk_csv_row *row)
-{
-    if (row->n_fields > row->n_stored)
-        return false;
-    for (size_t i = 0; i < row->n_stored; i++)
-        if (trim(row->field[i].text, row->field[i].len).len > 0)
-            return false;
-    return true;
-}
-
 static int put(mapping *m, const silk_csv_row *row, size_t column,
                const char *indicator, const char *origin,
                const char *destination, silk_period period, double value,
@@ -557,14 +543,12 @@ static int on_row(silk_csv_reader *reader, void *ctx, const silk_csv_row *row,
 {
     mapping *m = ctx;
 
-    if (blank_row(row))
+    if (silk_ingest_blank_row(row))
         return SILK_OK;
     if (!m->have_header)
         return header(m, reader, row, err);
-    int status = data_row(m, row, err);
-    if (status != SILK_OK && status != SILK_ENOMEM)
-        status = silk_ingest_row_problem(m->opt, status, err);
-    return status;
+    /* a data row's errors concern that row alone (--check reads on) */
+    return silk_ingest_row_problem(m->opt, data_row(m, row, err), err);
 }
 
 static int read_mapping(const char *path, const silk_ingest_options *opt,

@@ -93,12 +93,7 @@ static int header(tidy *t, silk_csv_reader *reader, const silk_csv_row *row,
         const char *name = f->text;
         size_t len = f->len;
 
-        while (len > 0 && is_blank(name[0])) {
-            name++;
-            len--;
-        }
-        while (len > 0 && is_blank(name[len - 1]))
-            len--;
+        silk_ingest_trim(&name, &len);
         if (len == 0)
             return silk_ingest_error_at(
                 err, SILK_EPARSE, t->path, f->line, i + 1,
@@ -190,19 +185,6 @@ static bool padded(const silk_csv_field *f)
     return f->len > 0 && (is_blank(f->text[0]) || is_blank(f->text[f->len - 1]));
 }
 
-static bool blank_row(const silk_csv_row *row)
-{
-    size_t i, j;
-
-    if (row->n_fields > row->n_stored)
-        return false;
-    for (i = 0; i < row->n_stored; i++)
-        for (j = 0; j < row->field[i].len; j++)
-            if (!is_blank(row->field[i].text[j]))
-                return false;
-    return true;
-}
-
 static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
 {
     const silk_csv_field *f;
@@ -213,7 +195,7 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
     size_t c, at;
     int r, status;
 
-    if (blank_row(row))
+    if (silk_ingest_blank_row(row))
         return SILK_OK;
     if (row->n_fields != t->n_columns) {
         size_t column = (row->n_fields < t->n_columns ? row->n_fields

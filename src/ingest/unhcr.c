@@ -119,21 +119,6 @@ typedef struct unhcr {
     uint64_t rows;
 } unhcr;
 
-static bool is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static void trim(const char **text, size_t *len)
-{
-    while (*len > 0 && is_blank((*text)[0])) {
-        (*text)++;
-        (*len)--;
-    }
-    while (*len > 0 && is_blank((*text)[*len - 1]))
-        (*len)--;
-}
-
 static int field_error(unhcr *u, silk_error *err, const silk_csv_field *f,
                        size_t column, const char *what, const char *expected)
 {
@@ -260,7 +245,7 @@ static int header(unhcr *u, silk_csv_reader *reader, const silk_csv_row *row,
         const char *name = f->text;
         size_t len = f->len;
 
-        trim(&name, &len);
+        silk_ingest_trim(&name, &len);
         u->names[i] = strndup(name, len);
         if (u->names[i] == NULL)
             return silk_error_set(err, SILK_ENOMEM, "out of memory");
@@ -412,19 +397,6 @@ static int country(unhcr *u, const silk_csv_row *row, int side,
     return SILK_OK;
 }
 
-static bool blank_row(const silk_csv_row *row)
-{
-    size_t i, j;
-
-    if (row->n_fields > row->n_stored)
-        return false;
-    for (i = 0; i < row->n_stored; i++)
-        for (j = 0; j < row->field[i].len; j++)
-            if (!is_blank(row->field[i].text[j]))
-                return false;
-    return true;
-}
-
 /* One count: NaN for a gap, NaN + SILK_FLAG_REDACTED for '*', else a whole
  * number of persons. */
 static int count_value(unhcr *u, const silk_csv_field *f, size_t column,
@@ -466,7 +438,7 @@ static int data_row(unhcr *u, const silk_csv_row *row, silk_error *err)
     silk_period period;
     int status;
 
-    if (blank_row(row))
+    if (silk_ingest_blank_row(row))
         return SILK_OK;
     if (row->n_fields != u->n_columns) {
         size_t column = (row->n_fields < u->n_columns ? row->n_fields

@@ -79,14 +79,34 @@ bool silk_ingest_is_missing(const char *text, size_t len, bool na_is_missing)
            (na_is_missing && len == 2 && memcmp(text, "NA", 2) == 0);
 }
 
+void silk_ingest_trim(const char **text, size_t *len)
+{
+    while (*len > 0 && (**text == ' ' || **text == '\t')) {
+        (*text)++;
+        (*len)--;
+    }
+    while (*len > 0 && ((*text)[*len - 1] == ' ' || (*text)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+bool silk_ingest_blank_row(const silk_csv_row *row)
+{
+    /* fields past the stored ones were not seen: not provably blank */
+    if (row->n_fields > row->n_stored)
+        return false;
+    for (size_t i = 0; i < row->n_stored; i++) {
+        const char *text = row->field[i].text;
+        size_t len = row->field[i].len;
+        silk_ingest_trim(&text, &len);
+        if (len > 0)
+            return false;
+    }
+    return true;
+}
+
 bool silk_ingest_field_is(const char *text, size_t len, const char *name)
 {
-    while (len > 0 && (*text == ' ' || *text == '\t')) {
-        text++;
-        len--;
-    }
-    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
-        len--;
+    silk_ingest_trim(&text, &len);
     return len == strlen(name) && strncasecmp(text, name, len) == 0;
 }
 

@@ -155,17 +155,6 @@ static const char *unit_of(const char *code)
     return "";
 }
 
-static bool blank_row(const silk_csv_row *row)
-{
-    if (row->n_fields > row->n_stored)
-        return false;
-    for (size_t i = 0; i < row->n_stored; i++)
-        for (size_t j = 0; j < row->field[i].len; j++)
-            if (row->field[i].text[j] != ' ' && row->field[i].text[j] != '\t')
-                return false;
-    return true;
-}
-
 static int field_error(const wb *w, silk_error *err, const silk_csv_field *f,
                        size_t column, const char *what, const char *expected)
 {
@@ -352,7 +341,7 @@ static int data_row(wb *w, const silk_csv_row *row, silk_error *err)
     double value;
     int status;
 
-    if (blank_row(row))
+    if (silk_ingest_blank_row(row))
         return SILK_OK;
     if (row->n_fields != w->n_columns) {
         size_t column = (row->n_fields < w->n_columns ? row->n_fields
@@ -451,13 +440,6 @@ static int read_layout(layout kind, const char *path,
             err, SILK_EINVAL,
             "%s:1:1: this World Bank per-indicator file does not name its "
             "indicator; expected --indicator NAME", path);
-    if (indicator != NULL &&
-        !silk_indicator_name_valid(indicator, strlen(indicator)))
-        return silk_error_set(
-            err, SILK_EINVAL,
-            "--indicator '%s' is not an indicator name; expected 1-64 "
-            "letters, digits, '_', '.' or '-', not starting with '.' or '-'",
-            indicator);
 
     status = silk_csv_read_delim(path, opt ? opt->delimiter : 0,
                                  kind == LAYOUT_WIDE ? MAX_FIELDS_WIDE

@@ -247,13 +247,14 @@ static void test_long_rename(void **state)
                    "second indicator (line 2 has 'SP.POP.TOTL'); expected "
                    "one indicator code in a file read with --indicator, "
                    "which renames it");
-    /* an option, not a place in the file: no position */
+    /* an option, not a place in the file: no position; checked once, by
+     * silk_ingest_file */
     silk_error err = {0};
     uint64_t rows = 0;
     opt.indicator = ".bad";
     assert_int_equal(silk_batch_alloc(&batch, &err), SILK_OK);
-    assert_int_equal(silk_format_wb_long.read(DATA "long.csv", &opt, 0, batch,
-                                              &rows, &err),
+    assert_int_equal(silk_ingest_file(DATA "long.csv", &opt, 0, batch, &rows,
+                                      NULL, &err),
                      SILK_EINVAL);
     assert_string_equal(err.message,
                         "--indicator '.bad' is not an indicator name; "
