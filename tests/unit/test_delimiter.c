@@ -18,42 +18,18 @@
 
 #include "silkstat.h"
 #include "ingest/format.h"
-
-static char tmpdir[64];
-static char path[256];
+#include "fixture.h"
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/silk_delim_XXXXXX");
-    return mkdtemp(tmpdir) == NULL ? -1 : 0;
+    return fixture_setup(NULL);
 }
 
 static int teardown(void **state)
 {
-    char command[128];
-
     (void)state;
-    snprintf(command, sizeof command, "rm -rf '%s'", tmpdir);
-    return system(command) == 0 ? 0 : -1;
-}
-
-static const char *write_bytes(const char *name, const char *bytes,
-                               size_t len)
-{
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(bytes, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-    return path;
-}
-
-static const char *write_text(const char *name, const char *text)
-{
-    return write_bytes(name, text, strlen(text));
+    return fixture_teardown();
 }
 
 static char detect(const char *text)

@@ -25,52 +25,23 @@
 
 #include "silkstat.h"
 #include "ingest/format.h"
+#include "fixture.h"
 
 #define DATA "tests/data/eurostat/"
 #define ANNUAL DATA "migr_asyappctza.tsv"
 #define QUARTERLY DATA "migr_asyappctzm_q.tsv"
 #define HEADER4 "freq,unit,citizen,geo\\TIME_PERIOD"
 
-static char tmpdir[64];
-static char path[256];
-static silk_countries *countries;
-
 static int setup(void **state)
 {
-    silk_error err = {0};
-
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/silk_eurostat_XXXXXX");
-    if (mkdtemp(tmpdir) == NULL)
-        return -1;
-    if (silk_countries_load("datasets/countries.csv", NULL, &countries,
-                            &err) != SILK_OK) {
-        print_error("%s\n", err.message);
-        return -1;
-    }
-    return 0;
+    return fixture_setup("datasets/countries.csv");
 }
 
 static int teardown(void **state)
 {
-    char command[128];
-
     (void)state;
-    silk_countries_free(countries);
-    snprintf(command, sizeof command, "rm -rf '%s'", tmpdir);
-    return system(command) == 0 ? 0 : -1;
-}
-
-static const char *write_text(const char *name, const char *text)
-{
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
-    return path;
+    return fixture_teardown();
 }
 
 static silk_batch *read_ok(const char *file, const silk_ingest_options *opt,
@@ -105,21 +76,6 @@ static void expect_failure(const char *file, const silk_ingest_options *opt,
     assert_string_equal(err.message, expected);
     assert_int_equal(rows, 0);
     silk_batch_free(batch);
-}
-
-static silk_cube *cube_of(const silk_batch *batch, const char *indicator)
-{
-    silk_cube *cube = NULL;
-    silk_error err = {0};
-    size_t i;
-
-    for (i = 0; i < silk_batch_indicator_count(batch); i++)
-        if (strcmp(silk_batch_indicator_name(batch, i), indicator) == 0)
-            break;
-    if (i == silk_batch_indicator_count(batch))
-        fail_msg("no indicator '%s'", indicator);
-    assert_int_equal(silk_batch_cube(batch, i, &cube, &err), SILK_OK);
-    return cube;
 }
 
 /* The set cell (origin, destination, period): value (NaN = missing) and

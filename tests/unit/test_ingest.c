@@ -18,47 +18,22 @@
 #include <unistd.h>
 
 #include "silkstat.h"
+#include "fixture.h"
 
-static char tmpdir[64];
-static char path[256];
-
-/* Writes len bytes to tmpdir/name and leaves its path in `path`. */
-static const char *write_bytes(const char *name, const char *bytes,
-                               size_t len)
-{
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(bytes, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-    return path;
-}
-
-static const char *write_text(const char *name, const char *text)
-{
-    return write_bytes(name, text, strlen(text));
-}
-
+/* Ingests file, expects failure with code and the message
+ * "<file><suffix>". */
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/silk_ingest_XXXXXX");
-    return mkdtemp(tmpdir) == NULL ? -1 : 0;
+    return fixture_setup(NULL);
 }
 
 static int teardown(void **state)
 {
-    char command[128];
-
     (void)state;
-    snprintf(command, sizeof command, "rm -rf '%s'", tmpdir);
-    return system(command) == 0 ? 0 : -1;
+    return fixture_teardown();
 }
 
-/* Ingests file, expects failure with code and the message
- * "<file><suffix>". */
 static void expect_failure(const char *file, int code, const char *suffix)
 {
     silk_batch *batch = NULL;
@@ -95,20 +70,6 @@ static silk_batch *ingest_ok(const char *file, uint64_t expected_rows)
         fail_msg("%s", err.message);
     assert_int_equal(rows, expected_rows);
     return batch;
-}
-
-static silk_cube *cube_of(const silk_batch *batch, const char *indicator)
-{
-    silk_cube *cube = NULL;
-    silk_error err = {0};
-    size_t i;
-
-    for (i = 0; i < silk_batch_indicator_count(batch); i++)
-        if (strcmp(silk_batch_indicator_name(batch, i), indicator) == 0)
-            break;
-    assert_true(i < silk_batch_indicator_count(batch));
-    assert_int_equal(silk_batch_cube(batch, i, &cube, &err), SILK_OK);
-    return cube;
 }
 
 /* Index of the cell (origin, destination, period) that must be set. */

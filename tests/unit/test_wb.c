@@ -25,6 +25,7 @@
 
 #include "silkstat.h"
 #include "ingest/format.h"
+#include "fixture.h"
 
 extern const silk_format silk_format_wb_long;
 extern const silk_format silk_format_wb_indicator;
@@ -34,46 +35,16 @@ extern const silk_format silk_format_wb_wide;
 #define SHARED "../shared/datasets/"
 #define SOURCE "World Bank, World Development Indicators (CC BY 4.0)"
 
-static char tmpdir[64];
-static char path[256];
-static silk_countries *countries;
-
 static int setup(void **state)
 {
-    silk_error err = {0};
-
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/silk_wb_XXXXXX");
-    if (mkdtemp(tmpdir) == NULL)
-        return -1;
-    if (silk_countries_load(DATA "countries.csv", NULL, &countries, &err) !=
-        SILK_OK) {
-        print_error("%s\n", err.message);
-        return -1;
-    }
-    return 0;
+    return fixture_setup(DATA "countries.csv");
 }
 
 static int teardown(void **state)
 {
-    char command[128];
-
     (void)state;
-    silk_countries_free(countries);
-    snprintf(command, sizeof command, "rm -rf '%s'", tmpdir);
-    return system(command) == 0 ? 0 : -1;
-}
-
-static const char *write_text(const char *name, const char *text)
-{
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
-    return path;
+    return fixture_teardown();
 }
 
 static silk_batch *read_ok(const silk_format *format, const char *file,
@@ -108,21 +79,6 @@ static void expect_failure(const silk_format *format, const char *file,
     assert_string_equal(err.message, expected);
     assert_int_equal(rows, 0);
     silk_batch_free(batch);
-}
-
-static silk_cube *cube_of(const silk_batch *batch, const char *indicator)
-{
-    silk_cube *cube = NULL;
-    silk_error err = {0};
-    size_t i;
-
-    for (i = 0; i < silk_batch_indicator_count(batch); i++)
-        if (strcmp(silk_batch_indicator_name(batch, i), indicator) == 0)
-            break;
-    if (i == silk_batch_indicator_count(batch))
-        fail_msg("no indicator '%s'", indicator);
-    assert_int_equal(silk_batch_cube(batch, i, &cube, &err), SILK_OK);
-    return cube;
 }
 
 /* The value of the set cell (origin, "", year). */
