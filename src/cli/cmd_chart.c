@@ -133,7 +133,6 @@ int cmd_chart(int argc, char **argv)
             const size_t *dests = opt.total ? pd.index : &pd.index[g];
             size_t n_dests = opt.total ? pd.n : 1;
             size_t np = end - first;
-            line_data *ld = &data[n_lines < MAX_LINES ? n_lines : 0];
             double *y = malloc((np + 1) * sizeof *y);
             uint32_t *flags = malloc((np + 1) * sizeof *flags);
             double *x = malloc((np + 1) * sizeof *x);
@@ -178,6 +177,7 @@ int cmd_chart(int argc, char **argv)
                 status = EXIT_USAGE;
                 goto done;
             }
+            line_data *ld = &data[n_lines]; /* n_lines < MAX_LINES here */
             ld->x = x;
             ld->y = y;
             ld->flags = flags;
