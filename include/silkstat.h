@@ -178,7 +178,63 @@ typedef struct silk_cube {
     double *value;   /* n_origin * n_destination * n_period */
     uint32_t *flags; /* same shape */
     unsigned char *set; /* same shape, or NULL */
+    struct silk_detail *detail; /* categorical breakdown, or NULL */
 } silk_cube;
+
+/* The categorical breakdown of an indicator whose rows are classified by
+ * columns such as UNHCR's procedure_type, dec_level or pop_type.  The
+ * cube's own value/flags then hold the default aggregation, the sum over
+ * every category (see silk_cube_aggregate); the detail holds the rows as
+ * read, one series per (origin, destination, category) over the cube's
+ * period axis.  Owned by the cube.
+ *
+ * A category is a tuple of one value per column, kept as one string with
+ * the values joined by SILK_CATEGORY_SEP, so tuples sort and compare as
+ * strings; categories are sorted and distinct.  Series are sorted by
+ * (origin, destination, category) and distinct. */
+#define SILK_CATEGORY_SEP '\x1f'
+#define SILK_CATEGORY_COLUMNS_MAX 8
+
+typedef struct silk_detail {
+    size_t n_column;
+    char **column;   /* names: [a-z][a-z0-9_]*, at most 64 characters */
+    size_t n_category;
+    char **category; /* joined tuples */
+    size_t n_series;
+    uint32_t *origin;      /* n_series positions on the cube's axes */
+    uint32_t *destination;
+    uint32_t *category_of; /* n_series positions in category[] */
+    double *value;   /* n_series * cube->n_period, NaN = missing */
+    uint32_t *flags; /* same shape */
+    unsigned char *set; /* same shape, or NULL (as the cube's) */
+} silk_detail;
+
+/* True for a usable categorical column name (see silk_detail.column). */
+SILK_API bool silk_category_column_valid(const char *name);
+
+/* Recomputes cube->value and flags from cube->detail: each cell is the sum
+ * of the finite detail values over all categories (NaN if none), its flags
+ * the union of theirs.  Does nothing without a detail. */
+SILK_API void silk_cube_aggregate(silk_cube *cube);
+
+/* A selection of categories: column = one of values. */
+typedef struct silk_where {
+    const char *column;
+    const char *const *values;
+    size_t n_values;
+} silk_where;
+
+/* A new cube (without detail) on cube's axes, summing only the categories
+ * whose tuples match every condition.  Fails with SILK_EINVAL naming the
+ * column or value when a column is unknown, a value never occurs in it,
+ * or cube has no categorical columns. */
+SILK_API int silk_cube_select(const silk_cube *cube, const silk_where *where,
+                              size_t n_where, silk_cube **out,
+                              silk_error *err);
+
+/* Value k of category c, into buf (at most size bytes, NUL-terminated). */
+SILK_API void silk_detail_category_value(const silk_detail *detail, size_t c,
+                                         size_t k, char *buf, size_t size);
 
 static inline size_t silk_cube_index(const silk_cube *cube, size_t origin,
                                      size_t destination, size_t period)
@@ -212,7 +268,10 @@ SILK_API size_t silk_cube_find_period(const silk_cube *cube, silk_period p);
 /* Upsert: a new cube on the union of both cubes' axes holding base's cells,
  * overwritten by every cell that update marks as set.  Fails with
  * SILK_ECONFLICT if the frequencies differ or both give different non-empty
- * units.  base may be NULL. */
+ * units, or if one has categorical columns and the other not the same
+ * ones.  With a detail the upsert works on the detail's cells (a category
+ * the update does not name keeps its values) and the aggregate is
+ * recomputed.  base may be NULL. */
 SILK_API int silk_cube_merge(const silk_cube *base, const silk_cube *update,
                              silk_cube **out, silk_error *err);
 
@@ -238,6 +297,50 @@ SILK_API int silk_batch_put(silk_batch *batch, const char *indicator,
                             silk_period period, double value, uint32_t flags,
                             const char *unit, const char *source,
                             unsigned file_index, size_t line, silk_error *err);
+
+/* silk_batch_put with the 1-based column of the value in its file (0:
+ * unknown), kept so that silk_batch_cell_source can name it later. */
+SILK_API int silk_batch_put_at(silk_batch *batch, const char *indicator,
+                               const char *origin, const char *destination,
+                               silk_period period, double value,
+                               uint32_t flags, const char *unit,
+                               const char *source, unsigned file_index,
+                               size_t line, size_t column, silk_error *err);
+
+/* Where the cell (origin, destination, period) of indicator i was read:
+ * the file (as given to silk_batch_add_provenance; borrowed), line and
+ * column (0 if unknown).  For an indicator split by categories, the first
+ * category's cell.  SILK_ENOTFOUND (no message) when the cell was never
+ * put, its file has no provenance record yet, or its line is unknown. */
+SILK_API int silk_batch_cell_source(const silk_batch *batch, size_t i,
+                                    const char *origin,
+                                    const char *destination,
+                                    silk_period period, const char **file,
+                                    size_t *line, size_t *column);
+
+/* Declares the categorical columns of an indicator (before its first
+ * put; or again with the same columns).  SILK_ECONFLICT if the indicator
+ * already has other columns or values put without categories;
+ * SILK_EINVAL for a bad column name or more than
+ * SILK_CATEGORY_COLUMNS_MAX columns. */
+SILK_API int silk_batch_set_categories(silk_batch *batch,
+                                       const char *indicator,
+                                       const char *const *columns,
+                                       size_t n_columns, silk_error *err);
+
+/* silk_batch_put for an indicator with categorical columns: category
+ * holds one value per declared column (any non-empty text without control
+ * characters; "NA" is a value like any other).  The key is (indicator,
+ * origin, destination, category, period). */
+SILK_API int silk_batch_put_category(silk_batch *batch, const char *indicator,
+                                     const char *origin,
+                                     const char *destination,
+                                     const char *const *category,
+                                     silk_period period, double value,
+                                     uint32_t flags, const char *unit,
+                                     const char *source, unsigned file_index,
+                                     size_t line, size_t column,
+                                     silk_error *err);
 
 /* A provenance record for one ingested file. */
 typedef struct silk_provenance {
@@ -455,8 +558,9 @@ SILK_API const silk_problem *silk_problems_get(const silk_problems *problems,
 /* The checks that need whole series, run on batch after every file is
  * read: a value at least 1000 times larger or smaller than both its
  * nearest non-missing neighbours in its series (both non-zero; the value
- * itself non-zero) is a warning in opt->problems, reported without a
- * position (the batch keeps no lines) as "indicator I, O -> D, period P:
+ * itself non-zero) is a warning in opt->problems, reported at the cell's
+ * position (silk_batch_cell_source; "FILE:LINE: " when the column is
+ * unknown, none when the line is) as "indicator I, O -> D, period P:
  * ...".  Does nothing when opt->problems is NULL. */
 SILK_API int silk_ingest_sanity(const silk_batch *batch,
                                 const silk_ingest_options *opt,

@@ -34,10 +34,22 @@ enum {
     OPT_FORMAT = 1 << 16,
     OPT_MAPPING = 1 << 17, /* --column, --value-columns, --periods-as-columns,
                               --delimiter */
+    OPT_WHERE = 1 << 18, /* --where COLUMN=V1,V2 (categorical columns) */
+    OPT_INDICATOR_FOR = 1 << 19, /* ingest: --indicator FILE=NAME too */
     OPT_CHECK = 1 << 24 /* ingest --check */
 };
 
 #define MAX_MARKS 8
+#define MAX_WHERE 8
+#define MAX_WHERE_VALUES 32
+#define MAX_INDICATOR_FOR 64
+
+/* One --where option: its text copied and cut into column and values. */
+typedef struct cli_where {
+    char *copy;
+    const char *values[MAX_WHERE_VALUES];
+    size_t n;
+} cli_where;
 
 typedef struct cli_options {
     const char *store;
@@ -56,6 +68,13 @@ typedef struct cli_options {
     silk_countries *countries; /* loaded by cli_load_countries; owned */
     size_t n_marks;
     silk_chart_marker marks[MAX_MARKS];
+    /* --where: conditions on categorical columns (silk_cube_select) */
+    silk_where where[MAX_WHERE];
+    cli_where where_text[MAX_WHERE];
+    size_t n_where;
+    /* ingest --indicator FILE=NAME, borrowed from argv */
+    const char *indicator_for[MAX_INDICATOR_FOR];
+    size_t n_indicator_for;
     char **args; /* positional arguments, borrowed from argv */
     int n_args;
 } cli_options;
@@ -97,6 +116,13 @@ int cli_pick_cube(const cli_options *opt, const silk_cube *cube, bool lenient,
  * destinations in it; the cube is the caller's. */
 int cli_read_selection(cli_options *opt, silk_cube **cube, cli_pick *po,
                        cli_pick *pd, silk_error *err);
+
+/* With --where: replaces *cube by the sum over the selected categories
+ * (silk_cube_select).  Without: does nothing. */
+int cli_apply_where(const cli_options *opt, silk_cube **cube,
+                    silk_error *err);
+/* True when cube has every column --where names (or no --where). */
+bool cli_where_applies(const cli_options *opt, const silk_cube *cube);
 
 /* Loads the country table into opt->countries: --countries FILE or the
  * bundled datasets/countries.csv (with country-groups.csv), plus --groups

@@ -16,13 +16,14 @@ static const char usage[] =
     "                      --out FILE.(png|svg|pdf) [--from P] [--to P]\n"
     "                      [--title T] [--subtitle S] [--source S]\n"
     "                      [--mark P=LABEL]... [--countries FILE] [--no-trend]\n"
-    "                      [--total] [--store FILE]\n"
+    "                      [--total] [--where COL=V[,V]]... [--store FILE]\n"
     "Draws one line per series (at most 8) with its OLS trend line; the\n"
     "gnuplot script FILE.gp and data FILE.dat stay beside the image.\n"
     "Labels use the short names of the country table (datasets/countries.csv\n"
     "unless --countries names another CSV with columns iso3,name).\n"
     "--total draws one line per origin: the sum over the selected\n"
-    "destinations (missing values are skipped; a period with none is a gap).\n";
+    "destinations (missing values are skipped; a period with none is a gap).\n"
+    "--where sums only the selected categories (see silkstat series).\n";
 
 #define MAX_LINES 8
 
@@ -95,7 +96,8 @@ int cmd_chart(int argc, char **argv)
                            OPT_STORE | OPT_INDICATOR | OPT_ORIGIN |
                                OPT_DESTINATION | OPT_FROM | OPT_TO | OPT_OUT |
                                OPT_TITLE | OPT_SUBTITLE | OPT_MARK |
-                               OPT_NO_TREND | OPT_COUNTRIES | OPT_SOURCE | OPT_TOTAL,
+                               OPT_NO_TREND | OPT_COUNTRIES | OPT_SOURCE | OPT_TOTAL |
+                               OPT_WHERE,
                            usage, &opt);
     if (status != CLI_GO)
         return status;
@@ -103,6 +105,7 @@ int cmd_chart(int argc, char **argv)
         cli_usage_error("chart needs --indicator, --origin, --destination and "
                         "--out");
         fputs(usage, stderr);
+        cli_options_release(&opt);
         return EXIT_USAGE;
     }
 

@@ -3,6 +3,8 @@
  * indicator by indicator, and where it came from.
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -39,6 +41,86 @@ static size_t count_values(const silk_cube *cube, size_t *first, size_t *last)
     return n;
 }
 
+#define AGGREGATION                                                         \
+    "the sum over every category (UNHCR's published totals); --where "      \
+    "COLUMN=VALUE sums only those"
+
+static int compare_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The distinct values of column k, sorted (each malloc'd; the caller
+ * frees them and the array).  NULL when out of memory. */
+static char **column_values(const silk_detail *d, size_t k, size_t *n)
+{
+    char **values = calloc(d->n_category + 1, sizeof *values);
+    *n = 0;
+    if (values == NULL)
+        return NULL;
+    for (size_t c = 0; c < d->n_category; c++) {
+        size_t size = strlen(d->category[c]) + 1;
+        char *v = malloc(size);
+        if (v == NULL) {
+            for (size_t i = 0; i < *n; i++)
+                free(values[i]);
+            free(values);
+            return NULL;
+        }
+        silk_detail_category_value(d, c, k, v, size);
+        values[(*n)++] = v;
+    }
+    qsort(values, *n, sizeof *values, compare_text);
+    size_t u = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (u > 0 && strcmp(values[u - 1], values[i]) == 0)
+            free(values[i]);
+        else
+            values[u++] = values[i];
+    }
+    *n = u;
+    return values;
+}
+
+static void print_categories(const silk_detail *d, bool json)
+{
+    if (!json)
+        printf("  %-20s split by", "");
+    else
+        printf(", \"categories\": {\"count\": %zu, \"series\": %zu, "
+               "\"aggregation\": \"" AGGREGATION "\", \"columns\": [",
+               d->n_category, d->n_series);
+    for (size_t k = 0; k < d->n_column; k++) {
+        size_t n = 0;
+        char **values = column_values(d, k, &n);
+        if (json) {
+            printf("%s{\"name\": ", k ? ", " : "");
+            cli_json_string(stdout, d->column[k]);
+            printf(", \"values\": [");
+        } else {
+            printf("%s %s (%zu:", k ? "," : "", d->column[k], n);
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (json) {
+                printf("%s", i ? ", " : "");
+                cli_json_string(stdout, values[i]);
+            } else if (i < 10) {
+                printf(" %s", values[i]);
+            } else if (i == 10) {
+                printf(" ...");
+            }
+            free(values[i]);
+        }
+        free(values);
+        printf(json ? "]}" : ")");
+    }
+    if (json)
+        printf("]}");
+    else
+        printf("\n  %-20s %zu categories, %zu series; value = " AGGREGATION
+               "\n", "", d->n_category, d->n_series);
+}
+
 static void print_indicator(const silk_cube *cube, bool json, bool first_item)
 {
     size_t first, last;
@@ -56,6 +138,8 @@ static void print_indicator(const silk_cube *cube, bool json, bool first_item)
                cube->n_period, n, from, to);
         if (cube->source[0])
             printf("  %-20s source: %s\n", "", cube->source);
+        if (cube->detail != NULL)
+            print_categories(cube->detail, false);
         return;
     }
     printf("%s\n    {\"name\": ", first_item ? "" : ",");
@@ -66,9 +150,12 @@ static void print_indicator(const silk_cube *cube, bool json, bool first_item)
     cli_json_string(stdout, cube->source);
     printf(", \"frequency\": \"%s\", \"origins\": %zu, \"destinations\": %zu, "
            "\"periods\": %zu, \"values\": %zu, \"first\": \"%s\", "
-           "\"last\": \"%s\"}",
+           "\"last\": \"%s\"",
            freq_name(cube->freq), cube->n_origin, cube->n_destination,
            cube->n_period, n, from, to);
+    if (cube->detail != NULL)
+        print_categories(cube->detail, true);
+    printf("}");
 }
 
 static void print_provenance(const silk_provenance *prov, size_t n, bool json)

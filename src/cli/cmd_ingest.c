@@ -5,18 +5,22 @@
  * `--check` reads the same way into a collector of problems, lists every
  * one and never touches the store.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
 static const char usage[] =
     "usage: silkstat ingest [--store FILE] [--format NAME] [--indicator NAME]\n"
-    "                       [--countries FILE] [--quiet] FILE...\n"
+    "                       [--indicator FILE=NAME]... [--countries FILE]\n"
+    "                       [--quiet] FILE...\n"
     "       silkstat ingest --check [--json] [OPTIONS] FILE...\n"
     "Reads CSV files and merges them into the store; nothing is written\n"
     "unless every file is valid.  The format is detected from the header\n"
     "(or named with --format); --indicator names the indicator of a file\n"
-    "that holds one without naming it.  --check validates without writing:\n"
+    "that holds one without naming it (FILE=NAME: of that file only, by its\n"
+    "path or base name).  --check validates without writing:\n"
     "every error and warning, grouped and counted (--json for machines);\n"
     "exit status 1 if any error.\n"
     "Any other long or wide table is read through a column mapping:\n"
@@ -42,9 +46,11 @@ static const char *severity_name(silk_severity severity)
 static void print_problem(FILE *out, const char *indent,
                           const silk_problem *p)
 {
-    if (p->file[0] != '\0')
+    if (p->file[0] != '\0' && p->column > 0)
         fprintf(out, "%s%s:%zu:%zu: %s\n", indent, p->file, p->line,
                 p->column, p->message);
+    else if (p->file[0] != '\0')
+        fprintf(out, "%s%s:%zu: %s\n", indent, p->file, p->line, p->message);
     else
         fprintf(out, "%s%s\n", indent, p->message);
 }
@@ -91,8 +97,9 @@ static void print_check_json(const silk_problems *problems, int n_files)
             /* no position (a series-level warning): null, not "" and 0 */
             if (p->file[0] != '\0') {
                 cli_json_string(stdout, p->file);
-                printf(", \"line\": %zu, \"column\": %zu", p->line,
-                       p->column);
+                printf(", \"line\": %zu, \"column\": ", p->line);
+                /* 0: the batch did not know the value's column */
+                printf(p->column > 0 ? "%zu" : "null", p->column);
             } else {
                 printf("null, \"line\": null, \"column\": null");
             }
@@ -124,12 +131,63 @@ static void print_warnings(const silk_problems *problems)
                 total - printed, total - printed == 1 ? "" : "s");
 }
 
+/* FILE of a FILE=NAME (text, len) names path: the same text, path's base
+ * name, or another path to the same file. */
+static bool names_file(const char *text, size_t len, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if ((strlen(path) == len && strncmp(path, text, len) == 0) ||
+        (strlen(base) == len && strncmp(base, text, len) == 0))
+        return true;
+    char *file = strndup(text, len);
+    struct stat a, b;
+    bool same = file != NULL && stat(file, &a) == 0 && stat(path, &b) == 0 &&
+                a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+    free(file);
+    return same;
+}
+
+/* The --indicator for one file: a FILE=NAME naming it, else the plain
+ * --indicator. */
+static const char *indicator_for(const cli_options *opt, const char *path)
+{
+    for (size_t i = 0; i < opt->n_indicator_for; i++) {
+        const char *text = opt->indicator_for[i];
+        const char *eq = strrchr(text, '=');
+        if (names_file(text, (size_t)(eq - text), path))
+            return eq + 1;
+    }
+    return opt->indicator;
+}
+
+/* Every FILE=NAME must name one of the files: a typo would otherwise
+ * leave a file unnamed and its error far from the cause. */
+static bool check_indicator_for(const cli_options *opt)
+{
+    for (size_t i = 0; i < opt->n_indicator_for; i++) {
+        const char *text = opt->indicator_for[i];
+        const char *eq = strrchr(text, '=');
+        bool found = false;
+        for (int k = 0; k < opt->n_args && !found; k++)
+            found = names_file(text, (size_t)(eq - text), opt->args[k]);
+        if (!found || eq[1] == '\0') {
+            cli_usage_error("--indicator '%s': %s; expected FILE=NAME with "
+                            "FILE one of the files to ingest",
+                            text, found ? "no NAME" : "no such FILE");
+            return false;
+        }
+    }
+    return true;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
     cli_options opt;
     int status = cli_parse(argc, argv,
                            OPT_STORE | OPT_QUIET | OPT_FORMAT | OPT_INDICATOR |
-                               OPT_COUNTRIES | OPT_CHECK | OPT_JSON | OPT_MAPPING,
+                               OPT_COUNTRIES | OPT_CHECK | OPT_JSON |
+                               OPT_MAPPING | OPT_INDICATOR_FOR,
                            "", &opt);
     if (status != CLI_GO) {
         if (status == 0)
@@ -139,11 +197,17 @@ int cmd_ingest(int argc, char **argv)
     if (opt.n_args == 0) {
         cli_usage_error("ingest needs at least one FILE");
         print_usage(stderr);
+        cli_options_release(&opt);
         return EXIT_USAGE;
     }
     if (opt.json && !opt.check) {
         cli_usage_error("--json applies to ingest --check only");
         print_usage(stderr);
+        cli_options_release(&opt);
+        return EXIT_USAGE;
+    }
+    if (!check_indicator_for(&opt)) {
+        cli_options_release(&opt);
         return EXIT_USAGE;
     }
 
@@ -170,6 +234,7 @@ int cmd_ingest(int argc, char **argv)
         for (int i = 0; i < opt.n_args; i++) {
             /* an error that ends one file's read (header, quoting,
              * encoding) is listed too; the next file is read all the same */
+            options.indicator = indicator_for(&opt, opt.args[i]);
             if (silk_ingest_file(opt.args[i], &options, (unsigned)i, batch,
                                  NULL, NULL, &err) != SILK_OK &&
                 silk_problems_add(problems, SILK_SEVERITY_ERROR, err.code,
@@ -191,6 +256,7 @@ int cmd_ingest(int argc, char **argv)
     for (int i = 0; i < opt.n_args; i++) {
         uint64_t rows = 0;
         const char *format = NULL;
+        options.indicator = indicator_for(&opt, opt.args[i]);
         if (silk_ingest_file(opt.args[i], &options, (unsigned)i, batch, &rows,
                              &format, &err) != SILK_OK)
             goto fail;

@@ -9,10 +9,13 @@
 
 static const char usage[] =
     "usage: silkstat series --indicator I --origin O --destination D\n"
-    "                       [--from P] [--to P] [--store FILE] [--json]\n"
+    "                       [--from P] [--to P] [--where COL=V[,V]]...\n"
+    "                       [--store FILE] [--json]\n"
     "Prints period,value,flag for one series.  O and D are ISO3 codes or\n"
     "country names; D is '-' for country-level indicators (population, GDP,\n"
-    "remittances).\n";
+    "remittances).  An indicator split by categorical columns (UNHCR's\n"
+    "asylum tables) shows the sum over every category unless --where\n"
+    "selects some, e.g. --where dec_level=FI --where dec_pc=P.\n";
 
 int cmd_series(int argc, char **argv)
 {
@@ -20,19 +23,22 @@ int cmd_series(int argc, char **argv)
     int status = cli_parse(argc, argv,
                            OPT_STORE | OPT_JSON | OPT_INDICATOR | OPT_ORIGIN |
                                OPT_DESTINATION | OPT_FROM | OPT_TO |
-                               OPT_COUNTRIES,
+                               OPT_COUNTRIES | OPT_WHERE,
                            usage, &opt);
     if (status != CLI_GO)
         return status;
     if (!opt.indicator || !opt.origin || !opt.destination) {
         cli_usage_error("series needs --indicator, --origin and --destination");
         fputs(usage, stderr);
+        cli_options_release(&opt);
         return EXIT_USAGE;
     }
     if (strchr(opt.origin, ',') || strchr(opt.destination, ',') ||
-        strcmp(opt.origin, "*") == 0 || strcmp(opt.destination, "*") == 0)
+        strcmp(opt.origin, "*") == 0 || strcmp(opt.destination, "*") == 0) {
+        cli_options_release(&opt);
         return cli_usage_error("series takes one origin and one destination; "
                                "use 'trend' or 'chart' for several");
+    }
 
     silk_error err = {0};
     silk_cube *cube = NULL;

@@ -13,14 +13,17 @@
 static const char usage[] =
     "usage: silkstat trend [--indicator I[,I...]] [--origin O[,O...]]\n"
     "                      [--destination D[,D...]] [--from P] [--to P]\n"
-    "                      [--store FILE]\n"
+    "                      [--where COL=V[,V]]... [--store FILE]\n"
     "Prints one CSV row per series with at least 3 values:\n"
     "  indicator,origin,destination,n,first,last,\n"
     "  ols_slope,ols_se,ols_ci_low,ols_ci_high,ols_r2,ols_p,\n"
     "  mk_s,mk_var_s,mk_z,mk_p,mk_tau,sen_slope,sen_ci_low,sen_ci_high\n"
     "Slopes are per period (year, quarter or month).  Country lists take\n"
     "ISO3 codes, country names and group names (silk5, eu27, gcc, ...), '*'\n"
-    "(the default: all) and '-' (the country-level destination).\n";
+    "(the default: all) and '-' (the country-level destination).\n"
+    "--where sums only the selected categories of an indicator split by\n"
+    "categorical columns (without --indicator: of every indicator that has\n"
+    "those columns).\n";
 
 static const char header[] =
     "indicator,origin,destination,n,first,last,ols_slope,ols_se,ols_ci_low,"
@@ -108,7 +111,7 @@ int cmd_trend(int argc, char **argv)
     int status = cli_parse(argc, argv,
                            OPT_STORE | OPT_INDICATOR | OPT_ORIGIN |
                                OPT_DESTINATION | OPT_FROM | OPT_TO |
-                               OPT_COUNTRIES,
+                               OPT_COUNTRIES | OPT_WHERE,
                            usage, &opt);
     if (status != CLI_GO)
         return status;
@@ -130,7 +133,16 @@ int cmd_trend(int argc, char **argv)
         silk_cube *cube = NULL;
         cli_pick po = {0}, pd = {0};
         double *t = NULL, *y = NULL;
-        if (silk_store_read(store, names[i], &cube, &err) != SILK_OK ||
+        if (silk_store_read(store, names[i], &cube, &err) != SILK_OK) {
+            status = cli_fail(&err);
+            goto done;
+        }
+        /* every indicator scanned: --where picks the ones it applies to */
+        if (n_names > 1 && !cli_where_applies(&opt, cube)) {
+            silk_cube_free(cube);
+            continue;
+        }
+        if (cli_apply_where(&opt, &cube, &err) != SILK_OK ||
             cli_pick_cube(&opt, cube, n_names > 1, &po, &pd, &err) !=
                 SILK_OK) {
             silk_cube_free(cube);

@@ -39,6 +39,7 @@ static const struct option long_options[] = {
     {"periods-as-columns", no_argument, NULL, 'P'},
     {"delimiter", required_argument, NULL, 'D'},
     {"total", no_argument, NULL, 'A'},
+    {"where", required_argument, NULL, 'W'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -68,6 +69,7 @@ static unsigned option_bit(int c)
     case 'P':
     case 'D': return OPT_MAPPING;
     case 'A': return OPT_TOTAL;
+    case 'W': return OPT_WHERE;
     }
     return 0;
 }
@@ -147,6 +149,69 @@ static bool parse_column(const char *text, cli_options *opt)
     return false;
 }
 
+/* --where COLUMN=V1,V2: the categories whose COLUMN is one of the values.
+ * The values live in a copy cut at the commas (released with the
+ * options). */
+static bool parse_where(const char *text, cli_options *opt)
+{
+    const char *eq = strchr(text, '=');
+    if (eq == NULL || eq == text || eq[1] == '\0') {
+        cli_usage_error("--where '%s' is not a selection; expected "
+                        "COLUMN=VALUE[,VALUE...], as in --where dec_level=FI",
+                        text);
+        return false;
+    }
+    if (opt->n_where == MAX_WHERE) {
+        cli_usage_error("at most %d --where options", MAX_WHERE);
+        return false;
+    }
+    cli_where *w = &opt->where_text[opt->n_where];
+    w->copy = strdup(text);
+    if (w->copy == NULL) {
+        cli_usage_error("out of memory");
+        return false;
+    }
+    w->copy[eq - text] = '\0';
+    w->n = 0;
+    for (char *v = w->copy + (eq - text) + 1; v != NULL;) {
+        char *comma = strchr(v, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        if (*v == '\0' || w->n == MAX_WHERE_VALUES) {
+            cli_usage_error("--where '%s': %s", text,
+                            *v ? "too many values" : "an empty value");
+            free(w->copy);
+            return false;
+        }
+        w->values[w->n++] = v;
+        v = comma ? comma + 1 : NULL;
+    }
+    opt->where[opt->n_where] = (silk_where){w->copy, w->values, w->n};
+    opt->n_where++;
+    return true;
+}
+
+/* --indicator NAME, or for ingest also FILE=NAME (repeatable). */
+static bool parse_indicator(const char *text, cli_options *opt)
+{
+    if (opt->n_indicator_for == MAX_INDICATOR_FOR) {
+        cli_usage_error("at most %d --indicator options", MAX_INDICATOR_FOR);
+        return false;
+    }
+    if (strchr(text, '=') == NULL) {
+        if (opt->indicator != NULL) {
+            cli_usage_error("--indicator '%s' and '%s': expected one NAME "
+                            "(name single files with FILE=NAME)",
+                            opt->indicator, text);
+            return false;
+        }
+        opt->indicator = text;
+        return true;
+    }
+    opt->indicator_for[opt->n_indicator_for++] = text;
+    return true;
+}
+
 /* --delimiter ',' ';' or 'tab' (default: detected). */
 static bool parse_delimiter(const char *text, cli_options *opt)
 {
@@ -164,10 +229,9 @@ static bool parse_delimiter(const char *text, cli_options *opt)
     return false;
 }
 
-int cli_parse(int argc, char **argv, unsigned allowed, const char *usage,
-              cli_options *opt)
+static int parse_options(int argc, char **argv, unsigned allowed,
+                         const char *usage, cli_options *opt)
 {
-    memset(opt, 0, sizeof *opt);
     opt->store = silk_store_default_path();
     optind = 1;
     opterr = 0;
@@ -194,7 +258,13 @@ int cli_parse(int argc, char **argv, unsigned allowed, const char *usage,
         switch (c) {
         case 's': opt->store = optarg; break;
         case 'j': opt->json = true; break;
-        case 'i': opt->indicator = optarg; break;
+        case 'i':
+            if (!(allowed & OPT_INDICATOR_FOR)) {
+                opt->indicator = optarg;
+            } else if (!parse_indicator(optarg, opt)) {
+                return EXIT_USAGE;
+            }
+            break;
         case 'o': opt->origin = optarg; break;
         case 'd': opt->destination = optarg; break;
         case 'F':
@@ -232,11 +302,25 @@ int cli_parse(int argc, char **argv, unsigned allowed, const char *usage,
                 return EXIT_USAGE;
             break;
         case 'A': opt->total = true; break;
+        case 'W':
+            if (!parse_where(optarg, opt))
+                return EXIT_USAGE;
+            break;
         }
     }
     opt->args = argv + optind;
     opt->n_args = argc - optind;
     return CLI_GO;
+}
+
+int cli_parse(int argc, char **argv, unsigned allowed, const char *usage,
+              cli_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    int status = parse_options(argc, argv, allowed, usage, opt);
+    if (status != CLI_GO)
+        cli_options_release(opt);
+    return status;
 }
 
 void cli_pick_release(cli_pick *pick)
@@ -367,6 +451,8 @@ int cli_read_selection(cli_options *opt, silk_cube **cube, cli_pick *po,
     if (rc == SILK_OK)
         rc = silk_store_read(store, opt->indicator, cube, err);
     silk_store_close(store);
+    if (rc == SILK_OK)
+        rc = cli_apply_where(opt, cube, err);
     if (rc == SILK_OK)
         rc = cli_pick_cube(opt, *cube, false, po, pd, err);
     if (rc != SILK_OK) {
@@ -559,4 +645,36 @@ void cli_options_release(cli_options *opt)
 {
     silk_countries_free(opt->countries);
     opt->countries = NULL;
+    for (size_t i = 0; i < opt->n_where; i++)
+        free(opt->where_text[i].copy);
+    opt->n_where = 0;
+}
+
+bool cli_where_applies(const cli_options *opt, const silk_cube *cube)
+{
+    if (opt->n_where == 0)
+        return true;
+    if (cube->detail == NULL)
+        return false;
+    for (size_t w = 0; w < opt->n_where; w++) {
+        bool found = false;
+        for (size_t k = 0; k < cube->detail->n_column && !found; k++)
+            found = strcmp(cube->detail->column[k], opt->where[w].column) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+int cli_apply_where(const cli_options *opt, silk_cube **cube, silk_error *err)
+{
+    if (opt->n_where == 0)
+        return SILK_OK;
+    silk_cube *selected = NULL;
+    int rc = silk_cube_select(*cube, opt->where, opt->n_where, &selected, err);
+    if (rc != SILK_OK)
+        return rc;
+    silk_cube_free(*cube);
+    *cube = selected;
+    return SILK_OK;
 }

@@ -13,16 +13,20 @@
 #include <string.h>
 
 #include "silkstat.h"
+#include "core/detail.h"
 #include "core/memory.h"
 
-/* A series is one (origin, destination) of an indicator.  Its cells are
- * held densely over a window of period ordinals [lo, lo + cap), as four
- * arrays in one block: value (double), flags, line (uint32) and the file
- * slot (uint16, 0 = the cell was never named).  Rows of a series usually
- * come together and in order, so a put is one comparison with the last
- * series and an array store: no per-cell hashing, 18 bytes per cell. */
+/* A series is one (origin, destination, category) of an indicator.  Its
+ * cells are held densely over a window of period ordinals [lo, lo + cap),
+ * as five arrays in one block: value (double), flags, line (uint32), the
+ * file slot (uint16, 0 = the cell was never named) and the column
+ * (uint16, 0 = unknown), so a later check can name the cell's position.
+ * Rows of a series usually come together and in order, so a put is one
+ * comparison with the last series and an array store: no per-cell
+ * hashing, 20 bytes per cell. */
 typedef struct series {
     uint32_t origin, destination; /* ids in the batch's code table */
+    uint32_t category;            /* id in the category table, 0 = none */
     long lo;                      /* ordinal of the window's first slot */
     uint32_t cap;                 /* slots in the window */
     uint32_t n_set;               /* cells named */
@@ -47,7 +51,11 @@ static uint16_t *s_file(const series *s)
 {
     return (uint16_t *)(s->block + 16 * (size_t)s->cap);
 }
-#define SLOT_BYTES 18
+static uint16_t *s_column(const series *s)
+{
+    return (uint16_t *)(s->block + 18 * (size_t)s->cap);
+}
+#define SLOT_BYTES 20
 
 typedef struct indicator {
     char *name;
@@ -55,6 +63,9 @@ typedef struct indicator {
     char *source;
     silk_freq freq;
     size_t freq_line; /* where the frequency was first seen */
+    char **columns;   /* categorical columns, NULL when it has none */
+    size_t n_columns;
+    bool plain;       /* values were put without a category */
     series *series;
     size_t n_series, cap_series;
     uint32_t *slots; /* open addressing: series index + 1, 0 = empty */
@@ -78,12 +89,20 @@ struct silk_batch {
     size_t n_code_slots;
     uint32_t last_o, last_d; /* ids of the previous put's codes */
     bool have_last_codes;
+    /* interned category tuples (joined by SILK_CATEGORY_SEP); id 0 is ""
+     * (no category) once the table exists */
+    char **categories;
+    size_t n_categories, cap_categories;
+    uint32_t *category_slots;
+    size_t n_category_slots;
+    uint32_t last_category;
     /* file_index of each file slot (slot k + 1 is file_ids[k]) */
     unsigned *file_ids;
     size_t n_file_ids, cap_file_ids;
     uint16_t last_file_slot;
     silk_provenance *prov;
-    size_t n_prov, cap_prov;
+    unsigned *prov_file; /* file_index of each provenance record */
+    size_t n_prov, cap_prov, cap_prov_file;
 };
 
 static char *dupstr(const char *s)
@@ -105,9 +124,9 @@ static uint64_t mix(uint64_t h)
     return h ^ (h >> 31);
 }
 
-static uint64_t series_hash(uint32_t o, uint32_t d)
+static uint64_t series_hash(uint32_t o, uint32_t d, uint32_t c)
 {
-    return mix(((uint64_t)o << 32) | d);
+    return mix((((uint64_t)o << 32) | d) ^ mix(c));
 }
 
 static uint64_t code_hash(const char *code)
@@ -151,7 +170,14 @@ void silk_batch_free(silk_batch *batch)
         free(ind->series);
         free(ind->slots);
         free(ind->files);
+        for (size_t k = 0; k < ind->n_columns; k++)
+            free(ind->columns[k]);
+        free(ind->columns);
     }
+    for (size_t k = 0; k < batch->n_categories; k++)
+        free(batch->categories[k]);
+    free(batch->categories);
+    free(batch->category_slots);
     free(batch->indicators);
     free(batch->codes);
     free(batch->code_slots);
@@ -159,6 +185,7 @@ void silk_batch_free(silk_batch *batch)
     for (size_t i = 0; i < batch->n_prov; i++)
         silk_provenance_release(&batch->prov[i]);
     free(batch->prov);
+    free(batch->prov_file);
     free(batch);
 }
 
@@ -248,7 +275,8 @@ static int rehash_series(indicator *ind)
         return SILK_ENOMEM;
     for (size_t i = 0; i < ind->n_series; i++) {
         const series *s = &ind->series[i];
-        size_t k = series_hash(s->origin, s->destination) & (n - 1);
+        size_t k = series_hash(s->origin, s->destination, s->category) &
+                   (n - 1);
         while (slots[k])
             k = (k + 1) & (n - 1);
         slots[k] = (uint32_t)i + 1;
@@ -259,12 +287,13 @@ static int rehash_series(indicator *ind)
     return SILK_OK;
 }
 
-/* The series (o, d) of ind, created empty if new. */
-static int find_series(indicator *ind, uint32_t o, uint32_t d, series **out)
+/* The series (o, d, c) of ind, created empty if new. */
+static int find_series(indicator *ind, uint32_t o, uint32_t d, uint32_t c,
+                       series **out)
 {
     if (ind->last_series < ind->n_series) {
         series *s = &ind->series[ind->last_series];
-        if (s->origin == o && s->destination == d) {
+        if (s->origin == o && s->destination == d && s->category == c) {
             *out = s;
             return SILK_OK;
         }
@@ -272,10 +301,10 @@ static int find_series(indicator *ind, uint32_t o, uint32_t d, series **out)
     if (2 * (ind->n_series + 1) > ind->n_slots && rehash_series(ind) != SILK_OK)
         return SILK_ENOMEM;
     size_t mask = ind->n_slots - 1;
-    size_t k = series_hash(o, d) & mask;
+    size_t k = series_hash(o, d, c) & mask;
     for (; ind->slots[k]; k = (k + 1) & mask) {
         series *s = &ind->series[ind->slots[k] - 1];
-        if (s->origin == o && s->destination == d) {
+        if (s->origin == o && s->destination == d && s->category == c) {
             ind->last_series = ind->slots[k] - 1;
             *out = s;
             return SILK_OK;
@@ -289,6 +318,7 @@ static int find_series(indicator *ind, uint32_t o, uint32_t d, series **out)
     memset(s, 0, sizeof *s);
     s->origin = o;
     s->destination = d;
+    s->category = c;
     ind->slots[k] = (uint32_t)++ind->n_series;
     ind->last_series = ind->n_series - 1;
     *out = s;
@@ -342,6 +372,7 @@ static int widen(const indicator *ind, series *s, long ord)
         memcpy(s_flags(&grown) + at, s_flags(s), n * sizeof(uint32_t));
         memcpy(s_line(&grown) + at, s_line(s), n * sizeof(uint32_t));
         memcpy(s_file(&grown) + at, s_file(s), n * sizeof(uint16_t));
+        memcpy(s_column(&grown) + at, s_column(s), n * sizeof(uint16_t));
     }
     free(s->block);
     *s = grown;
@@ -385,17 +416,240 @@ static bool same_value(double a, double b)
     return (isnan(a) && isnan(b)) || a == b;
 }
 
+static int rehash_categories(silk_batch *batch)
+{
+    size_t n = batch->n_category_slots ? batch->n_category_slots * 2 : 64;
+    uint32_t *slots = calloc(n, sizeof *slots);
+    if (slots == NULL)
+        return SILK_ENOMEM;
+    for (size_t id = 0; id < batch->n_categories; id++) {
+        size_t s = code_hash(batch->categories[id]) & (n - 1);
+        while (slots[s])
+            s = (s + 1) & (n - 1);
+        slots[s] = (uint32_t)id + 1;
+    }
+    free(batch->category_slots);
+    batch->category_slots = slots;
+    batch->n_category_slots = n;
+    return SILK_OK;
+}
+
+/* The id of a joined category tuple; "" (no category) is id 0. */
+static int intern_category(silk_batch *batch, const char *text, uint32_t *id)
+{
+    if (batch->n_categories > 0 &&
+        strcmp(batch->categories[batch->last_category], text) == 0) {
+        *id = batch->last_category;
+        return SILK_OK;
+    }
+    if (batch->n_categories == 0) {
+        if (silk_grow((void **)&batch->categories, &batch->cap_categories, 1,
+                      sizeof *batch->categories) != SILK_OK ||
+            (batch->categories[0] = dupstr("")) == NULL)
+            return SILK_ENOMEM;
+        batch->n_categories = 1;
+        if (rehash_categories(batch) != SILK_OK) {
+            free(batch->categories[0]);
+            batch->n_categories = 0;
+            return SILK_ENOMEM;
+        }
+    }
+    if (2 * (batch->n_categories + 1) > batch->n_category_slots &&
+        rehash_categories(batch) != SILK_OK)
+        return SILK_ENOMEM;
+    size_t mask = batch->n_category_slots - 1;
+    size_t k = code_hash(text) & mask;
+    for (; batch->category_slots[k]; k = (k + 1) & mask) {
+        uint32_t candidate = batch->category_slots[k] - 1;
+        if (strcmp(batch->categories[candidate], text) == 0) {
+            *id = batch->last_category = candidate;
+            return SILK_OK;
+        }
+    }
+    char *copy = NULL;
+    if (batch->n_categories >= UINT32_MAX - 1 ||
+        silk_grow((void **)&batch->categories, &batch->cap_categories,
+                  batch->n_categories + 1, sizeof *batch->categories) !=
+            SILK_OK ||
+        (copy = dupstr(text)) == NULL)
+        return SILK_ENOMEM;
+    batch->categories[batch->n_categories] = copy;
+    batch->category_slots[k] = (uint32_t)batch->n_categories + 1;
+    *id = batch->last_category = (uint32_t)batch->n_categories++;
+    return SILK_OK;
+}
+
+/* "G, A, AR, C" for messages. */
+static void category_label(const char *joined, char *buf, size_t size)
+{
+    size_t used = 0;
+    for (const char *c = joined; *c && used + 3 < size; c++) {
+        if (*c == SILK_CATEGORY_SEP) {
+            buf[used++] = ',';
+            buf[used++] = ' ';
+        } else {
+            buf[used++] = *c;
+        }
+    }
+    buf[used] = '\0';
+}
+
+int silk_batch_set_categories(silk_batch *batch, const char *indicator_name,
+                              const char *const *columns, size_t n_columns,
+                              silk_error *err)
+{
+    size_t i;
+    if (n_columns == 0 || n_columns > SILK_CATEGORY_COLUMNS_MAX)
+        return silk_error_set(err, SILK_EINVAL,
+                              "indicator '%s' has %zu categorical columns; "
+                              "expected 1 to %d", indicator_name, n_columns,
+                              SILK_CATEGORY_COLUMNS_MAX);
+    for (size_t k = 0; k < n_columns; k++) {
+        if (!silk_category_column_valid(columns[k]))
+            return silk_error_set(
+                err, SILK_EINVAL,
+                "'%s' is not a usable name for a categorical column; "
+                "expected lower-case letters, digits and '_', starting with "
+                "a letter (not 'series')", columns[k]);
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(columns[j], columns[k]) == 0)
+                return silk_error_set(err, SILK_EINVAL,
+                                      "categorical column '%s' is named "
+                                      "twice; expected each once",
+                                      columns[k]);
+    }
+    if (find_indicator(batch, indicator_name, &i) != SILK_OK)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    indicator *ind = &batch->indicators[i];
+    if (ind->columns != NULL) {
+        bool same = ind->n_columns == n_columns;
+        for (size_t k = 0; same && k < n_columns; k++)
+            same = strcmp(ind->columns[k], columns[k]) == 0;
+        if (!same)
+            return silk_error_set(err, SILK_ECONFLICT,
+                                  "indicator '%s' was split by other "
+                                  "categorical columns earlier in this run; "
+                                  "expected the same columns in every file",
+                                  indicator_name);
+        return SILK_OK;
+    }
+    if (ind->plain)
+        return silk_error_set(err, SILK_ECONFLICT,
+                              "indicator '%s' has values without categories "
+                              "earlier in this run; expected one kind",
+                              indicator_name);
+    ind->columns = calloc(n_columns, sizeof *ind->columns);
+    if (ind->columns == NULL)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    for (size_t k = 0; k < n_columns; k++)
+        if ((ind->columns[k] = dupstr(columns[k])) == NULL) {
+            for (size_t j = 0; j < k; j++)
+                free(ind->columns[j]);
+            free(ind->columns);
+            ind->columns = NULL;
+            return silk_error_set(err, SILK_ENOMEM, "out of memory");
+        }
+    ind->n_columns = n_columns;
+    return SILK_OK;
+}
+
+static int put_cell(silk_batch *batch, size_t i, uint32_t category,
+                    const char *origin, const char *destination,
+                    silk_period period, double value, uint32_t flags,
+                    const char *unit, const char *source, unsigned file_index,
+                    size_t line, size_t column, silk_error *err);
+
 int silk_batch_put(silk_batch *batch, const char *indicator_name,
                    const char *origin, const char *destination,
                    silk_period period, double value, uint32_t flags,
                    const char *unit, const char *source, unsigned file_index,
                    size_t line, silk_error *err)
 {
+    return silk_batch_put_at(batch, indicator_name, origin, destination,
+                             period, value, flags, unit, source, file_index,
+                             line, 0, err);
+}
+
+int silk_batch_put_at(silk_batch *batch, const char *indicator_name,
+                      const char *origin, const char *destination,
+                      silk_period period, double value, uint32_t flags,
+                      const char *unit, const char *source,
+                      unsigned file_index, size_t line, size_t column,
+                      silk_error *err)
+{
     size_t i;
-    uint32_t o, d;
-    const char *dest = destination ? destination : "";
     if (find_indicator(batch, indicator_name, &i) != SILK_OK)
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    indicator *ind = &batch->indicators[i];
+    if (ind->columns != NULL)
+        return silk_error_set(err, SILK_ECONFLICT,
+                              "indicator '%s' is split by categorical "
+                              "columns; expected a category with each value",
+                              indicator_name);
+    ind->plain = true;
+    return put_cell(batch, i, 0, origin, destination, period, value, flags,
+                    unit, source, file_index, line, column, err);
+}
+
+int silk_batch_put_category(silk_batch *batch, const char *indicator_name,
+                            const char *origin, const char *destination,
+                            const char *const *category, silk_period period,
+                            double value, uint32_t flags, const char *unit,
+                            const char *source, unsigned file_index,
+                            size_t line, size_t column, silk_error *err)
+{
+    size_t i;
+    char joined[1024];
+    size_t used = 0;
+    uint32_t c;
+    if (find_indicator(batch, indicator_name, &i) != SILK_OK)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    const indicator *ind = &batch->indicators[i];
+    if (ind->columns == NULL)
+        return silk_error_set(err, SILK_EINVAL,
+                              "indicator '%s' has no categorical columns "
+                              "declared; expected silk_batch_set_categories "
+                              "first", indicator_name);
+    for (size_t k = 0; k < ind->n_columns; k++) {
+        const char *v = category[k];
+        size_t len = strlen(v);
+        if (len == 0)
+            return silk_error_set(err, SILK_EINVAL,
+                                  "empty value for categorical column '%s'; "
+                                  "expected a code", ind->columns[k]);
+        for (size_t j = 0; j < len; j++)
+            if ((unsigned char)v[j] < 0x20 || v[j] == 0x7f)
+                return silk_error_set(err, SILK_EINVAL,
+                                      "control character in the value of "
+                                      "categorical column '%s'; expected "
+                                      "printable text", ind->columns[k]);
+        if (used + len + 1 >= sizeof joined)
+            return silk_error_set(err, SILK_EINVAL,
+                                  "the values of the categorical columns "
+                                  "are %zu bytes long or more; expected at "
+                                  "most %zu in all", used + len + 1,
+                                  sizeof joined - 1);
+        if (k > 0)
+            joined[used++] = SILK_CATEGORY_SEP;
+        memcpy(joined + used, v, len);
+        used += len;
+    }
+    joined[used] = '\0';
+    if (intern_category(batch, joined, &c) != SILK_OK)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    return put_cell(batch, i, c, origin, destination, period, value, flags,
+                    unit, source, file_index, line, column, err);
+}
+
+static int put_cell(silk_batch *batch, size_t i, uint32_t category,
+                    const char *origin, const char *destination,
+                    silk_period period, double value, uint32_t flags,
+                    const char *unit, const char *source, unsigned file_index,
+                    size_t line, size_t column, silk_error *err)
+{
+    uint32_t o, d;
+    const char *dest = destination ? destination : "";
+    const char *indicator_name = batch->indicators[i].name;
     /* rows of one series repeat both codes */
     if (batch->have_last_codes &&
         strcmp(batch->codes[batch->last_o], origin) == 0 &&
@@ -463,7 +717,7 @@ int silk_batch_put(silk_batch *batch, const char *indicator_name,
     if (rc != SILK_OK)
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
     series *s;
-    if (find_series(ind, o, d, &s) != SILK_OK)
+    if (find_series(ind, o, d, category, &s) != SILK_OK)
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
     long ordinal = silk_period_ordinal(period);
     if (s->cap == 0 || ordinal < s->lo || ordinal - s->lo >= (long)s->cap) {
@@ -486,35 +740,46 @@ int silk_batch_put(silk_batch *batch, const char *indicator_name,
     uint32_t *fl = s_flags(s) + at;
     uint32_t *ln = s_line(s) + at;
     uint16_t *fi = s_file(s) + at;
+    uint16_t *co = s_column(s) + at;
     uint32_t line32 = line < LINE_UNKNOWN ? (uint32_t)line : LINE_UNKNOWN;
+    uint16_t column16 = column <= UINT16_MAX ? (uint16_t)column : 0;
     if (*fi != 0) {
         bool same = same_value(*v, value) && *fl == flags;
         if (*fi == fslot && same)
             return SILK_OK; /* keep the first line for later messages */
         if (*fi == fslot) {
-            char label[SILK_PERIOD_LABEL_MAX], where[48];
+            char label[SILK_PERIOD_LABEL_MAX], where[48], cat[256] = "";
             silk_period_format(period, label);
             if (*ln == LINE_UNKNOWN)
                 snprintf(where, sizeof where, "an earlier line");
             else
                 snprintf(where, sizeof where, "line %lu",
                          (unsigned long)*ln);
+            if (category != 0) {
+                cat[0] = '[';
+                category_label(batch->categories[category], cat + 1,
+                               sizeof cat - 4);
+                strcat(cat, "], ");
+            }
             return silk_error_set(
                 err, SILK_ECONFLICT,
-                "duplicate key (%s, %s, %s, %s) with a different value than "
-                "on %s; expected each key once per file",
-                indicator_name, origin, dest[0] ? dest : "-", label, where);
+                "duplicate key (%s, %s, %s, %s%s) with a different value "
+                "than on %s; expected each key once per file",
+                indicator_name, origin, dest[0] ? dest : "-", cat, label,
+                where);
         }
         *v = value;
         *fl = flags;
         *fi = fslot;
         *ln = line32;
+        *co = column16;
         return SILK_OK;
     }
     *v = value;
     *fl = flags;
     *fi = fslot;
     *ln = line32;
+    *co = column16;
     s->n_set++;
     if (ind->n_cells == 0 || ordinal < ind->min_ord)
         ind->min_ord = ordinal;
@@ -536,7 +801,9 @@ int silk_batch_add_provenance(silk_batch *batch, unsigned file_index,
     char *names = malloc(len);
     if (names == NULL ||
         silk_grow((void **)&batch->prov, &batch->cap_prov, batch->n_prov + 1,
-             sizeof *batch->prov) != SILK_OK) {
+                  sizeof *batch->prov) != SILK_OK ||
+        silk_grow((void **)&batch->prov_file, &batch->cap_prov_file,
+                  batch->n_prov + 1, sizeof *batch->prov_file) != SILK_OK) {
         free(names);
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
     }
@@ -561,8 +828,59 @@ int silk_batch_add_provenance(silk_batch *batch, unsigned file_index,
         silk_provenance_release(p);
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
     }
-    batch->n_prov++;
+    batch->prov_file[batch->n_prov++] = file_index;
     return SILK_OK;
+}
+
+/* The id of a code already interned, or false. */
+static bool find_code(const silk_batch *batch, const char *code, uint32_t *id)
+{
+    if (batch->n_code_slots == 0)
+        return false;
+    size_t mask = batch->n_code_slots - 1;
+    for (size_t s = code_hash(code) & mask; batch->code_slots[s];
+         s = (s + 1) & mask) {
+        uint32_t candidate = batch->code_slots[s] - 1;
+        if (strcmp(batch->codes[candidate], code) == 0) {
+            *id = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
+int silk_batch_cell_source(const silk_batch *batch, size_t i,
+                           const char *origin, const char *destination,
+                           silk_period period, const char **file,
+                           size_t *line, size_t *column)
+{
+    uint32_t o, d;
+    if (i >= batch->n_indicators || !find_code(batch, origin, &o) ||
+        !find_code(batch, destination ? destination : "", &d))
+        return SILK_ENOTFOUND;
+    const indicator *ind = &batch->indicators[i];
+    long ord = silk_period_ordinal(period);
+    /* a warning is rare: a scan of the series is cheap enough, and finds
+     * the first category of a split indicator too */
+    for (size_t k = 0; k < ind->n_series; k++) {
+        const series *s = &ind->series[k];
+        if (s->origin != o || s->destination != d || ord < s->lo ||
+            ord - s->lo >= (long)s->cap)
+            continue;
+        size_t at = (size_t)(ord - s->lo);
+        uint16_t slot = s_file(s)[at];
+        if (slot == 0)
+            continue;
+        unsigned file_index = batch->file_ids[slot - 1];
+        *file = NULL;
+        for (size_t p = 0; p < batch->n_prov; p++)
+            if (batch->prov_file[p] == file_index)
+                *file = batch->prov[p].file;
+        *line = s_line(s)[at] == LINE_UNKNOWN ? 0 : s_line(s)[at];
+        *column = s_column(s)[at];
+        return *file != NULL && *line > 0 ? SILK_OK : SILK_ENOTFOUND;
+    }
+    return SILK_ENOTFOUND;
 }
 
 size_t silk_batch_indicator_count(const silk_batch *batch)
@@ -613,6 +931,134 @@ static const char **axis_labels(const silk_batch *batch, const bool *used,
             k;
     *n_out = n;
     return labels;
+}
+
+typedef struct detail_entry {
+    uint32_t origin, destination, category; /* positions on the axes */
+    size_t series;                          /* index in the indicator */
+} detail_entry;
+
+static int compare_entries(const void *a, const void *b)
+{
+    const detail_entry *x = a, *y = b;
+    if (x->origin != y->origin)
+        return x->origin < y->origin ? -1 : 1;
+    if (x->destination != y->destination)
+        return x->destination < y->destination ? -1 : 1;
+    if (x->category != y->category)
+        return x->category < y->category ? -1 : 1;
+    return 0;
+}
+
+typedef struct category_entry {
+    const char *text;
+    uint32_t id;
+} category_entry;
+
+static int compare_category_entries(const void *a, const void *b)
+{
+    return strcmp(((const category_entry *)a)->text,
+                  ((const category_entry *)b)->text);
+}
+
+/* Gives cube (built on the axes of ind's cells) the categorical detail of
+ * ind and its aggregate; period_of maps an ordinal to its position. */
+static int build_detail(const silk_batch *batch, const indicator *ind,
+                        silk_cube *cube, const size_t *pos_o,
+                        const size_t *pos_d,
+                        size_t (*period_of)(const void *, long),
+                        const void *period_ctx, silk_error *err)
+{
+    int rc = SILK_ENOMEM;
+    size_t nc = batch->n_categories, n_cat = 0, n_series = 0;
+    uint32_t *pos_c = calloc(nc + 1, sizeof *pos_c);
+    category_entry *cats = malloc((nc + 1) * sizeof *cats);
+    const char **texts = malloc((nc + 1) * sizeof *texts);
+    detail_entry *entries =
+        malloc((ind->n_series + 1) * sizeof *entries);
+    bool *used = calloc(nc + 1, sizeof *used);
+    silk_detail *d = NULL;
+    if (!pos_c || !cats || !texts || !entries || !used)
+        goto done;
+    for (size_t k = 0; k < ind->n_series; k++)
+        if (ind->series[k].n_set > 0)
+            used[ind->series[k].category] = true;
+    for (uint32_t id = 0; id < nc; id++)
+        if (used[id])
+            cats[n_cat++] = (category_entry){batch->categories[id], id};
+    qsort(cats, n_cat, sizeof *cats, compare_category_entries);
+    for (size_t c = 0; c < n_cat; c++) {
+        pos_c[cats[c].id] = (uint32_t)c;
+        texts[c] = cats[c].text;
+    }
+    for (size_t k = 0; k < ind->n_series; k++) {
+        const series *s = &ind->series[k];
+        if (s->n_set == 0)
+            continue;
+        entries[n_series++] = (detail_entry){
+            (uint32_t)pos_o[s->origin], (uint32_t)pos_d[s->destination],
+            pos_c[s->category], k};
+    }
+    qsort(entries, n_series, sizeof *entries, compare_entries);
+    rc = silk_detail_alloc((const char *const *)ind->columns, ind->n_columns,
+                           texts, n_cat, n_series, cube->n_period, true, &d,
+                           err);
+    if (rc != SILK_OK)
+        goto done;
+    for (size_t e = 0; e < n_series; e++) {
+        const series *s = &ind->series[entries[e].series];
+        const double *v = s_value(s);
+        const uint32_t *fl = s_flags(s);
+        const uint16_t *fi = s_file(s);
+        size_t row = e * cube->n_period;
+        size_t cell = silk_cube_index(cube, entries[e].origin,
+                                      entries[e].destination, 0);
+        d->origin[e] = entries[e].origin;
+        d->destination[e] = entries[e].destination;
+        d->category_of[e] = entries[e].category;
+        for (uint32_t j = 0; j < s->cap; j++) {
+            if (!fi[j])
+                continue;
+            size_t p = period_of(period_ctx, s->lo + (long)j);
+            d->value[row + p] = v[j];
+            d->flags[row + p] = fl[j];
+            d->set[row + p] = 1;
+            cube->set[cell + p] = 1;
+        }
+    }
+    cube->detail = d;
+    silk_cube_aggregate(cube);
+    rc = SILK_OK;
+done:
+    if (rc == SILK_ENOMEM && (err == NULL || err->code != SILK_ENOMEM))
+        silk_error_set(err, SILK_ENOMEM, "out of memory building cube '%s'",
+                       ind->name);
+    free(pos_c);
+    free(cats);
+    free(texts);
+    free(entries);
+    free(used);
+    return rc;
+}
+
+/* Where an ordinal lands on the cube's period axis: an array over the
+ * ordinal range when it is dense, else a binary search. */
+typedef struct period_map {
+    bool dense;
+    long min_ord;
+    const size_t *pos_p;
+    const long *ordinals;
+    size_t n_p;
+} period_map;
+
+static size_t period_position(const void *ctx, long ord)
+{
+    const period_map *m = ctx;
+    if (m->dense)
+        return m->pos_p[ord - m->min_ord];
+    const long *hit =
+        bsearch(&ord, m->ordinals, m->n_p, sizeof *m->ordinals, compare_longs);
+    return (size_t)(hit - m->ordinals);
 }
 
 int silk_batch_cube(const silk_batch *batch, size_t i, silk_cube **out,
@@ -700,7 +1146,14 @@ int silk_batch_cube(const silk_batch *batch, size_t i, silk_cube **out,
                          periods, n_p, true, &cube, err);
     if (rc != SILK_OK)
         goto done;
-    for (size_t k = 0; k < ind->n_series; k++) {
+    period_map map = {dense, ind->min_ord, pos_p, ordinals, n_p};
+    if (ind->columns != NULL &&
+        (rc = build_detail(batch, ind, cube, pos_o, pos_d, period_position,
+                           &map, err)) != SILK_OK) {
+        silk_cube_free(cube);
+        goto done;
+    }
+    for (size_t k = 0; k < ind->n_series && ind->columns == NULL; k++) {
         const series *s = &ind->series[k];
         if (s->n_set == 0)
             continue;
@@ -712,15 +1165,7 @@ int silk_batch_cube(const silk_batch *batch, size_t i, silk_cube **out,
         for (uint32_t j = 0; j < s->cap; j++) {
             if (!fi[j])
                 continue;
-            long ord = s->lo + (long)j;
-            size_t p;
-            if (dense) {
-                p = pos_p[ord - ind->min_ord];
-            } else {
-                const long *hit = bsearch(&ord, ordinals, n_p,
-                                          sizeof *ordinals, compare_longs);
-                p = (size_t)(hit - ordinals);
-            }
+            size_t p = period_position(&map, s->lo + (long)j);
             cube->value[row + p] = v[j];
             cube->flags[row + p] = fl[j];
             cube->set[row + p] = 1;

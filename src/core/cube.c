@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "silkstat.h"
+#include "core/detail.h"
 
 static char *dupstr(const char *s)
 {
@@ -124,6 +125,7 @@ void silk_cube_free(silk_cube *cube)
     free(cube->value);
     free(cube->flags);
     free(cube->set);
+    silk_detail_free(cube->detail);
     free(cube);
 }
 
@@ -189,9 +191,7 @@ size_t silk_cube_find_period(const silk_cube *cube, silk_period p)
     return (size_t)-1;
 }
 
-/* Union of two sorted axes of elements of `size` bytes ordered by cmp;
- * map_a/map_b give each input element's position in the union. */
-static void *union_axis(const void *a, size_t na, const void *b, size_t nb,
+void *silk_union_sorted(const void *a, size_t na, const void *b, size_t nb,
                         size_t size, int (*cmp)(const void *, const void *),
                         size_t *n_out, size_t *map_a, size_t *map_b)
 {
@@ -243,6 +243,29 @@ static void copy_cells(const silk_cube *from, silk_cube *to,
             }
 }
 
+/* A new categorical indicator: update's detail on the same axes. */
+static int merge_new_detail(const silk_cube *update, silk_cube *merged,
+                            silk_error *err)
+{
+    size_t n = update->n_origin + update->n_destination + update->n_period;
+    size_t *identity = malloc((n ? n : 1) * sizeof *identity);
+    if (identity == NULL)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory merging '%s'",
+                              update->indicator);
+    size_t *io = identity, *id = io + update->n_origin;
+    size_t *ip = id + update->n_destination;
+    for (size_t i = 0; i < update->n_origin; i++)
+        io[i] = i;
+    for (size_t i = 0; i < update->n_destination; i++)
+        id[i] = i;
+    for (size_t i = 0; i < update->n_period; i++)
+        ip[i] = i;
+    int rc = silk_detail_merge(NULL, update, merged, NULL, NULL, NULL, io, id,
+                               ip, err);
+    free(identity);
+    return rc;
+}
+
 int silk_cube_merge(const silk_cube *base, const silk_cube *update,
                     silk_cube **out, silk_error *err)
 {
@@ -263,6 +286,13 @@ int silk_cube_merge(const silk_cube *base, const silk_cube *update,
                 update->freq == SILK_FREQ_MONTHLY     ? "monthly"
                 : update->freq == SILK_FREQ_QUARTERLY ? "quarterly"
                                                       : "annual");
+        if ((base->detail == NULL) != (update->detail == NULL))
+            return silk_error_set(
+                err, SILK_ECONFLICT,
+                "indicator '%s' is stored %s categorical columns; the input "
+                "has %s (an indicator is split by categories or not)",
+                update->indicator, base->detail ? "with" : "without",
+                update->detail ? "some" : "none");
         if (base->unit[0] && update->unit[0] &&
             strcmp(base->unit, update->unit) != 0)
             return silk_error_set(err, SILK_ECONFLICT,
@@ -299,7 +329,9 @@ int silk_cube_merge(const silk_cube *base, const silk_cube *update,
         const char *unit = update->unit ? update->unit : "";
         const char *source = update->source ? update->source : "";
         if ((st = silk_cube_set_unit(merged, unit, err)) != SILK_OK ||
-            (st = silk_cube_set_source(merged, source, err)) != SILK_OK) {
+            (st = silk_cube_set_source(merged, source, err)) != SILK_OK ||
+            (update->detail != NULL &&
+             (st = merge_new_detail(update, merged, err)) != SILK_OK)) {
             silk_cube_free(merged);
             return st;
         }
@@ -321,14 +353,14 @@ int silk_cube_merge(const silk_cube *base, const silk_cube *update,
     size_t *bd = uo + update->n_origin, *ud = bd + base->n_destination;
     size_t *bp = ud + update->n_destination, *up = bp + base->n_period;
 
-    origin = union_axis(base->origin, base->n_origin, update->origin,
+    origin = silk_union_sorted(base->origin, base->n_origin, update->origin,
                         update->n_origin, sizeof *origin, compare_labels,
                         &n_origin, bo, uo);
-    destination = union_axis(base->destination, base->n_destination,
+    destination = silk_union_sorted(base->destination, base->n_destination,
                              update->destination, update->n_destination,
                              sizeof *destination, compare_labels,
                              &n_destination, bd, ud);
-    period = union_axis(base->period, base->n_period, update->period,
+    period = silk_union_sorted(base->period, base->n_period, update->period,
                         update->n_period, sizeof *period, compare_periods,
                         &n_period, bp, up);
     if (origin == NULL || destination == NULL || period == NULL)
@@ -340,9 +372,17 @@ int silk_cube_merge(const silk_cube *base, const silk_cube *update,
                          &merged, err);
     if (rc != SILK_OK)
         goto done;
-    if (base != &empty)
+    if (update->detail != NULL) {
+        rc = silk_detail_merge(base, update, merged, bo, bd, bp, uo, ud, up,
+                               err);
+        if (rc != SILK_OK) {
+            silk_cube_free(merged);
+            goto done;
+        }
+    } else {
         copy_cells(base, merged, bo, bd, bp, false);
-    copy_cells(update, merged, uo, ud, up, update->set != NULL);
+        copy_cells(update, merged, uo, ud, up, update->set != NULL);
+    }
 
     const char *unit = update->unit[0] ? update->unit : base->unit;
     const char *source = update->source[0] ? update->source : base->source;

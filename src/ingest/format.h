@@ -3,7 +3,9 @@
  * (internal to src/ingest).
  *
  * A format is one file (tidy.c, unhcr.c, wb.c, desa.c, ...) exporting one
- * const silk_format.  To add a format:
+ * const silk_format.  A format either reads values into the batch or, for
+ * a code lookup table (lookup.c), only checks it and puts nothing there.
+ * To add a format:
  *   1. write src/ingest/<name>.c with `const silk_format silk_format_<name>`;
  *   2. list it in `formats[]` in ingest.c (order matters only for ties);
  *   3. give it fixtures and exact-message tests in tests/unit/test_<name>.c;
@@ -76,6 +78,19 @@ int silk_ingest_put(const char *path, size_t line, size_t column,
                     uint32_t flags, const char *unit, const char *source,
                     unsigned file_index, silk_error *err);
 
+/* silk_ingest_put for an indicator split by categorical columns: declares
+ * the columns (for "<indicator>.aggregates" too) and puts the value under
+ * its category (one value per column). */
+int silk_ingest_put_category(const char *path, size_t line, size_t column,
+                             const silk_ingest_options *opt, silk_batch *batch,
+                             const char *indicator,
+                             const char *const *columns, size_t n_columns,
+                             const char *const *category, const char *origin,
+                             const char *destination, silk_period period,
+                             double value, uint32_t flags, const char *unit,
+                             const char *source, unsigned file_index,
+                             silk_error *err);
+
 /* Every row-level error of a format goes through here: without a
  * collector of errors (opt->problems NULL, or a plain ingest's
  * warnings-only collector) it returns status unchanged and the read stops;
@@ -97,8 +112,19 @@ extern const silk_format silk_format_wb_long;
 extern const silk_format silk_format_wb_indicator;
 extern const silk_format silk_format_wb_wide;
 extern const silk_format silk_format_desa_wide;
+extern const silk_format silk_format_desa_long;
 extern const silk_format silk_format_eurostat;
+extern const silk_format silk_format_unhcr_countries;
 extern const silk_format silk_format_mapping;
+
+/* UN DESA's migrant stock, shared by its wide (desa.c) and long
+ * (desa_long.c) tables so that both feed one indicator: the same name,
+ * unit and source whichever layout a file has. */
+#define SILK_DESA_INDICATOR "migrant_stock"
+#define SILK_DESA_UNIT "persons"
+#define SILK_DESA_SOURCE \
+    "UN DESA Population Division, International Migrant Stock 2019 " \
+    "(CC BY 3.0 IGO)"
 
 /* A period header or cell as the agencies write it (eurostat.c): the
  * forms of silk_period_parse plus Eurostat's older 2023Q1 and 2023M01,

@@ -31,6 +31,8 @@
  * is reported as a jump: about a unit error (thousands vs persons) or a
  * few extra digits typed. */
 #define JUMP_FACTOR 1000.0
+/* A file name and its line and column, as a message prefix. */
+#define PATH_POSITION_MAX 512
 
 typedef struct entry {
     silk_problem problem;
@@ -95,7 +97,8 @@ bool silk_problems_collect_errors(const silk_problems *p)
 }
 
 /* The "FILE:LINE:COLUMN: " prefix: the first ":<digits>:<digits>: " after
- * a non-empty file name.  Returns the length of the file name, or 0. */
+ * a non-empty file name (or ":<digits>: ", column 0 = unknown).  Returns
+ * the length of the file name, or 0. */
 static size_t position(const char *message, size_t *line, size_t *column,
                        const char **rest)
 {
@@ -106,6 +109,12 @@ static size_t position(const char *message, size_t *line, size_t *column,
         if (c == message || !isdigit((unsigned char)*s))
             continue;
         unsigned long l = strtoul(s, &end, 10);
+        if (end[0] == ':' && end[1] == ' ') {
+            *line = l;
+            *column = 0;
+            *rest = end + 2;
+            return (size_t)(c - message);
+        }
         if (*end != ':' || !isdigit((unsigned char)end[1]))
             continue;
         unsigned long col = strtoul(end + 1, &end, 10);
@@ -487,8 +496,27 @@ void silk_ingest_check_pair(const silk_ingest_options *opt, const char *path,
 
 /* ---- series-level sanity checks ---- */
 
-static void jump(const silk_ingest_options *opt, const silk_cube *cube,
-                 size_t o, size_t d, size_t prev, size_t at, size_t next)
+/* Where the cell was read, as a message prefix ("" when unknown). */
+static void cell_position(const silk_batch *batch, size_t i,
+                          const silk_cube *cube, size_t o, size_t d, size_t p,
+                          char *buf, size_t size)
+{
+    const char *file;
+    size_t line, column;
+    buf[0] = '\0';
+    if (silk_batch_cell_source(batch, i, cube->origin[o],
+                               cube->destination[d], cube->period[p], &file,
+                               &line, &column) != SILK_OK)
+        return;
+    if (column > 0)
+        snprintf(buf, size, "%s:%zu:%zu: ", file, line, column);
+    else
+        snprintf(buf, size, "%s:%zu: ", file, line);
+}
+
+static void jump(const silk_ingest_options *opt, const silk_batch *batch,
+                 size_t i, const silk_cube *cube, size_t o, size_t d,
+                 size_t prev, size_t at, size_t next)
 {
     double v = cube->value[silk_cube_index(cube, o, d, at)];
     double a = cube->value[silk_cube_index(cube, o, d, prev)];
@@ -514,11 +542,13 @@ static void jump(const silk_ingest_options *opt, const silk_cube *cube,
     silk_period_format(cube->period[at], pv);
     silk_period_format(cube->period[next], pb);
     const char *dest = cube->destination[d];
+    char where[PATH_POSITION_MAX];
+    cell_position(batch, i, cube, o, d, at, where, sizeof where);
     snprintf(message, sizeof message,
-             "indicator %s, %s -> %s, period %s: %.15g %s from %.15g in %s "
+             "%sindicator %s, %s -> %s, period %s: %.15g %s from %.15g in %s "
              "and %.15g in %s (%s%.0f); check for a unit or typing error",
-             cube->indicator, cube->origin[o], dest[0] ? dest : "-", pv, v,
-             verb, a, pa, b, pb, verb[0] == 'j' ? "x" : "1/", factor);
+             where, cube->indicator, cube->origin[o], dest[0] ? dest : "-",
+             pv, v, verb, a, pa, b, pb, verb[0] == 'j' ? "x" : "1/", factor);
     silk_problems_add(opt->problems, SILK_SEVERITY_WARNING, SILK_OK,
                       "a value 1000 times above or below both neighbours in "
                       "its series",
@@ -543,7 +573,7 @@ int silk_ingest_sanity(const silk_batch *batch, const silk_ingest_options *opt,
                     if (isnan(cube->value[silk_cube_index(cube, o, d, p)]))
                         continue;
                     if (prev != SIZE_MAX)
-                        jump(opt, cube, o, d, prev, at, p);
+                        jump(opt, batch, i, cube, o, d, prev, at, p);
                     prev = at;
                     at = p;
                 }

@@ -4,7 +4,9 @@
  *
  *     year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,<count>,<count>,...
  *
- * Count tables read: population, solutions, flows, idmc, unrwa.  Rules:
+ * Tables read: population, solutions, flows, idmc, unrwa (counts), and
+ * asylum_applications, asylum_decisions, demographics (counts classified
+ * by categorical columns).  Rules:
  *
  *  1. Every column other than the seven above is a count column and
  *     becomes one indicator named after the column (refugees,
@@ -14,10 +16,14 @@
  *     the solutions table's returned_refugees/returned_idps become
  *     refugee_returns/idp_returns (population's returned_refugees is a
  *     stock), the flows table's columns are prefixed "flows." (its
- *     refugees are arrivals), and a table whose only count is "total"
- *     (IDMC, UNRWA) must be named with opt->indicator.  Otherwise
- *     opt->indicator (`--indicator solutions`) prefixes every name:
- *     `solutions.returned_refugees`.
+ *     refugees are arrivals), the demographics table's "demographics."
+ *     (its f_0_4 ... total are meaningless alone), and a table whose only
+ *     count is "total" is named by its rows: IDMC's (origin = country of
+ *     asylum in every row: people displaced inside their country) becomes
+ *     idps_idmc, UNRWA's (every origin Palestinian, PSE) unrwa_refugees;
+ *     any other needs opt->indicator, which then names it whole.
+ *     Otherwise opt->indicator (`--indicator solutions`) prefixes every
+ *     name: `solutions.returned_refugees`.
  *  2. Origin is coo_iso and destination coa_iso, never coo/coa: those are
  *     UNHCR's own codes, in which AUS is Austria (ISO: Australia).  Any
  *     three capital letters are accepted (the flows table uses the
@@ -41,12 +47,17 @@
  *     bound, not a count.
  *  6. Categorical tables (asylum_applications, asylum_decisions,
  *     demographics) carry columns such as procedure_type, dec_level,
- *     pop_type whose rows must not be summed.  The store has no category
- *     axis yet, so they are refused with a clear message; nothing is ever
- *     summed over categories silently.  In those columns the string `NA`
- *     is a code (dec_level/app_type NA = "new application"), not R's
- *     missing value: a reader for them must call silk_ingest_is_missing
- *     with na_is_missing = false, as this file does for counts.
+ *     pop_type that classify rows.  They are kept: each count indicator
+ *     is split by them (silk_batch_set_categories; the store keeps the
+ *     rows as read under detail/), and the indicator's plain value is the
+ *     sum over every category, which is how UNHCR publishes its totals
+ *     (MANIFEST's check: Afghan decisions summed over all asylum
+ *     countries and categories in 2024 total 161,640).  Note that the
+ *     sum mixes persons and cases where a table does (app_pc/dec_pc P and
+ *     C) and counts one person again at each decision level; select with
+ *     --where to avoid either.  In those columns the string `NA` is a
+ *     code (app_type/dec_level NA = "new application"), not R's missing
+ *     value, and an empty value is an error.
  *
  * Unit "persons"; source "UNHCR Refugee Population Statistics Database
  * (CC BY 4.0)".  Positions are "FILE:LINE:COLUMN" as in tidy.c.
@@ -88,7 +99,13 @@ static const char *const categorical[] = {
     "pop_type",       "location", "loc_type",  "acc_type"};
 #define N_CATEGORICAL (sizeof categorical / sizeof *categorical)
 
-#define COUNT_TABLES "a count table (population, solutions, flows, idmc, unrwa)"
+#define COUNT_TABLES                                                      \
+    "a UNHCR table (population, solutions, flows, idmc, unrwa, "           \
+    "asylum_applications, asylum_decisions, demographics)"
+
+/* Longest categorical value kept (the demographics' location names are
+ * at most about 100 bytes). */
+#define CATEGORY_VALUE_MAX 256
 
 typedef struct count_column {
     size_t column; /* 0-based field index */
@@ -116,6 +133,14 @@ typedef struct unhcr {
     count_column *counts;
     size_t n_counts;
     code_cache cache[2]; /* origin, destination */
+    size_t cat_column[N_CATEGORICAL]; /* categorical columns */
+    const char *cat_name[N_CATEGORICAL];
+    size_t n_cat;
+    /* a lone "total" named by its rows: the first pass only looks */
+    bool probe;
+    bool all_same_pair, all_palestinian;
+    const char *forced_name; /* the second pass: the name found */
+    silk_ingest_options probe_opt; /* the first pass's: reports nothing */
     uint64_t rows;
 } unhcr;
 
@@ -129,37 +154,6 @@ static int field_error(unhcr *u, silk_error *err, const silk_csv_field *f,
         "'%s' in column '%s' %s; expected %s",
         silk_ingest_show(f->text, f->len, shown, sizeof shown),
         u->names[column - 1], what, expected);
-}
-
-/* The asylum and demographics tables: name the categorical columns found
- * and stop at the first. */
-static int refuse_categorical(unhcr *u, const silk_csv_row *row,
-                              silk_error *err)
-{
-    char list[256] = "";
-    size_t used = 0, first = 0, i, k;
-    bool demographics = false;
-
-    for (i = 0; i < row->n_stored; i++) {
-        const silk_csv_field *f = &row->field[i];
-        for (k = 0; k < N_CATEGORICAL; k++)
-            if (silk_ingest_field_is(f->text, f->len, categorical[k]))
-                break;
-        if (k == N_CATEGORICAL)
-            continue;
-        if (used == 0)
-            first = i;
-        /* pop_type, location, loc_type, acc_type: demographics */
-        demographics |= k >= 5;
-        if (used < sizeof list)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
-                                     used ? ", " : "", categorical[k]);
-    }
-    return silk_ingest_error_at(
-        err, SILK_EPARSE, u->path, row->line, first + 1,
-        "UNHCR %s tables carry categorical columns (%s) that silkstat cannot "
-        "store yet; expected " COUNT_TABLES,
-        demographics ? "demographics" : "asylum", list);
 }
 
 static bool is_categorical(const silk_csv_field *f)
@@ -188,12 +182,23 @@ static int table_names(unhcr *u, const char *prefix, const silk_csv_row *row,
                        silk_error *err)
 {
     bool lone_total = u->n_counts == 1 && has_count(u, "total");
-    if (lone_total && !(prefix && prefix[0]))
-        return silk_ingest_error_at(
-            err, SILK_EPARSE, u->path, row->line, u->counts[0].column + 1,
-            "the only count column is 'total' (IDMC's internally displaced "
-            "people or UNRWA's refugees); expected --indicator NAME to name "
-            "it, e.g. --indicator idps_idmc");
+    (void)row;
+    (void)err;
+    if (lone_total && u->forced_name != NULL) {
+        snprintf(u->counts[0].indicator, sizeof u->counts[0].indicator, "%s",
+                 u->forced_name);
+        return SILK_OK;
+    }
+    if (lone_total && !(prefix && prefix[0])) {
+        /* named after the first pass has seen every row (read_unhcr) */
+        u->probe = true;
+        u->all_same_pair = u->all_palestinian = true;
+        if (u->opt != NULL)
+            u->probe_opt = *u->opt;
+        u->probe_opt.problems = NULL;
+        u->opt = &u->probe_opt;
+        return SILK_OK;
+    }
     if (lone_total) {
         snprintf(u->counts[0].indicator, sizeof u->counts[0].indicator, "%s",
                  prefix);
@@ -204,10 +209,14 @@ static int table_names(unhcr *u, const char *prefix, const silk_csv_row *row,
     bool solutions = has_count(u, "resettlement") ||
                      has_count(u, "naturalisation");
     bool flows = has_count(u, "refugee_like");
+    bool demographics = has_count(u, "f_total") || has_count(u, "m_total");
     for (size_t c = 0; c < u->n_counts; c++) {
         count_column *cc = &u->counts[c];
         const char *name = u->names[cc->column];
-        if (solutions && strcmp(name, "returned_refugees") == 0)
+        if (demographics && strlen(name) + 13 <= SILK_INDICATOR_MAX)
+            snprintf(cc->indicator, sizeof cc->indicator, "demographics.%s",
+                     name);
+        else if (solutions && strcmp(name, "returned_refugees") == 0)
             snprintf(cc->indicator, sizeof cc->indicator, "refugee_returns");
         else if (solutions && strcmp(name, "returned_idps") == 0)
             snprintf(cc->indicator, sizeof cc->indicator, "idp_returns");
@@ -231,10 +240,6 @@ static int header(unhcr *u, silk_csv_reader *reader, const silk_csv_row *row,
             err, SILK_EPARSE, u->path, row->line, MAX_FIELDS + 1,
             "the header has %zu columns; expected at most %d",
             row->n_fields, MAX_FIELDS);
-    for (i = 0; i < row->n_stored; i++)
-        if (is_categorical(&row->field[i]))
-            return refuse_categorical(u, row, err);
-
     u->names = calloc(row->n_stored, sizeof *u->names);
     u->counts = calloc(row->n_stored, sizeof *u->counts);
     if (u->names == NULL || u->counts == NULL)
@@ -265,6 +270,19 @@ static int header(unhcr *u, silk_csv_reader *reader, const silk_csv_row *row,
                     "column once", key_names[k], u->key[k] + 1);
             found[k] = true;
             u->key[k] = i;
+            continue;
+        }
+        if (is_categorical(f)) {
+            for (size_t c = 0; c < u->n_cat; c++)
+                if (strcmp(u->cat_name[c], u->names[i]) == 0)
+                    return silk_ingest_error_at(
+                        err, SILK_EPARSE, u->path, f->line, i + 1,
+                        "duplicate column '%s' (also column %zu); expected "
+                        "each column once", u->names[i],
+                        u->cat_column[c] + 1);
+            /* each of the N_CATEGORICAL names at most once */
+            u->cat_column[u->n_cat] = i;
+            u->cat_name[u->n_cat++] = u->names[i];
             continue;
         }
         for (size_t c = 0; c < u->n_counts; c++)
@@ -305,6 +323,13 @@ static int header(unhcr *u, silk_csv_reader *reader, const silk_csv_row *row,
         return silk_ingest_error_at(
             err, SILK_EPARSE, u->path, row->line, 1,
             "the header has no count column; expected " COUNT_TABLES);
+    for (size_t c = 0; c < u->n_counts && u->n_cat > 0; c++) {
+        status = silk_batch_set_categories(u->batch, u->counts[c].indicator,
+                                           u->cat_name, u->n_cat, err);
+        if (status != SILK_OK)
+            return silk_error_prefix(err, "%s:%zu:%zu: ", u->path, row->line,
+                                     u->counts[c].column + 1);
+    }
     u->have_header = true;
     silk_csv_set_names(reader, (const char *const *)u->names, u->n_columns);
     return SILK_OK;
@@ -463,6 +488,35 @@ static int data_row(unhcr *u, const silk_csv_row *row, silk_error *err)
     status = country(u, row, 1, &destination, err);
     if (status != SILK_OK)
         return status;
+    if (u->probe) {
+        const silk_csv_field *coo = &row->field[u->key[KEY_COO_ISO]];
+        const silk_csv_field *coa = &row->field[u->key[KEY_COA_ISO]];
+        u->all_same_pair &= coo->len == coa->len &&
+                            memcmp(coo->text, coa->text, coo->len) == 0;
+        u->all_palestinian &= strcmp(origin, "PSE") == 0;
+        u->rows++;
+        return SILK_OK;
+    }
+    char cat_text[N_CATEGORICAL][CATEGORY_VALUE_MAX];
+    const char *category[N_CATEGORICAL];
+    for (size_t k = 0; k < u->n_cat; k++) {
+        size_t column = u->cat_column[k];
+        const char *text = row->field[column].text;
+        size_t len = row->field[column].len;
+        silk_ingest_trim(&text, &len);
+        if (len == 0)
+            return field_error(u, err, &row->field[column], column + 1,
+                               "is empty",
+                               "a code (UNHCR writes every one; \"NA\" is "
+                               "a code too)");
+        if (len >= CATEGORY_VALUE_MAX)
+            return field_error(u, err, &row->field[column], column + 1,
+                               "is too long",
+                               "a code of at most 255 bytes");
+        memcpy(cat_text[k], text, len);
+        cat_text[k][len] = '\0';
+        category[k] = cat_text[k];
+    }
     for (size_t c = 0; c < u->n_counts; c++) {
         size_t column = u->counts[c].column;
         double value;
@@ -475,10 +529,17 @@ static int data_row(unhcr *u, const silk_csv_row *row, silk_error *err)
         silk_ingest_check_pair(u->opt, u->path, row->line, column + 1,
                                u->counts[c].indicator, origin, destination,
                                value);
-        status = silk_ingest_put(u->path, row->line, column + 1, u->opt,
-                                 u->batch, u->counts[c].indicator, origin,
-                                 destination, period, value, flags, UNIT,
-                                 SOURCE, u->file_index, err);
+        if (u->n_cat > 0)
+            status = silk_ingest_put_category(
+                u->path, row->line, column + 1, u->opt, u->batch,
+                u->counts[c].indicator, u->cat_name, u->n_cat,
+                category, origin, destination, period, value, flags, UNIT,
+                SOURCE, u->file_index, err);
+        else
+            status = silk_ingest_put(u->path, row->line, column + 1, u->opt,
+                                     u->batch, u->counts[c].indicator, origin,
+                                     destination, period, value, flags, UNIT,
+                                     SOURCE, u->file_index, err);
         if (status != SILK_OK)
             return status;
     }
@@ -495,6 +556,32 @@ static int on_row(silk_csv_reader *reader, void *ctx, const silk_csv_row *row,
         return header(u, reader, row, err);
     /* a data row's errors concern that row alone (--check reads on) */
     return silk_ingest_row_problem(u->opt, data_row(u, row, err), err);
+}
+
+static void release(unhcr *u)
+{
+    if (u->names != NULL)
+        for (size_t i = 0; i < u->n_columns; i++)
+            free(u->names[i]);
+    free(u->names);
+    free(u->counts);
+}
+
+/* The name of a lone "total" from what the first pass saw (rule 1). */
+static int name_total(unhcr *u, silk_error *err)
+{
+    const char *name = u->all_same_pair     ? "idps_idmc"
+                       : u->all_palestinian ? "unrwa_refugees"
+                                            : NULL;
+    if (name == NULL || u->rows == 0)
+        return silk_ingest_error_at(
+            err, SILK_EPARSE, u->path, 1, u->counts[0].column + 1,
+            "the only count column is 'total', and the rows are neither "
+            "IDMC's (origin = country of asylum in every row) nor UNRWA's "
+            "(every origin PSE); expected --indicator NAME to name it");
+    snprintf(u->counts[0].indicator, sizeof u->counts[0].indicator, "%s",
+             name);
+    return SILK_OK;
 }
 
 static int read_unhcr(const char *path, const silk_ingest_options *opt,
@@ -515,6 +602,30 @@ static int read_unhcr(const char *path, const silk_ingest_options *opt,
         *rows = 0;
     status = silk_csv_read_delim(path, opt ? opt->delimiter : 0, MAX_FIELDS,
                                  on_row, &u, sha256, &bytes, err);
+    /* --check lists every error: the second pass finds them all */
+    if (status != SILK_OK && u.probe && opt && opt->problems &&
+        silk_problems_collect_errors(opt->problems)) {
+        silk_error_clear(err);
+        status = SILK_OK;
+    }
+    if (status == SILK_OK && u.probe) {
+        /* A lone "total": the first pass only looked at the rows (and
+         * reported nothing); name it, then read again for real. */
+        char name[SILK_INDICATOR_MAX + 1];
+        status = name_total(&u, err);
+        snprintf(name, sizeof name, "%s", u.counts[0].indicator);
+        release(&u);
+        memset(&u, 0, sizeof u);
+        u.path = path;
+        u.opt = opt;
+        u.file_index = file_index;
+        u.batch = batch;
+        u.forced_name = name;
+        if (status == SILK_OK)
+            status = silk_csv_read_delim(path, opt ? opt->delimiter : 0,
+                                         MAX_FIELDS, on_row, &u, sha256,
+                                         &bytes, err);
+    }
     if (status != SILK_OK)
         goto done;
     if (!u.have_header) {
@@ -530,11 +641,7 @@ static int read_unhcr(const char *path, const silk_ingest_options *opt,
     if (status == SILK_OK && rows != NULL)
         *rows = u.rows;
 done:
-    if (u.names != NULL)
-        for (size_t i = 0; i < u.n_columns; i++)
-            free(u.names[i]);
-    free(u.names);
-    free(u.counts);
+    release(&u);
     return status;
 }
 

@@ -110,6 +110,38 @@ bool silk_ingest_field_is(const char *text, size_t len, const char *name)
     return len == strlen(name) && strncasecmp(text, name, len) == 0;
 }
 
+int silk_ingest_put_category(const char *path, size_t line, size_t column,
+                             const silk_ingest_options *opt, silk_batch *batch,
+                             const char *indicator,
+                             const char *const *columns, size_t n_columns,
+                             const char *const *category, const char *origin,
+                             const char *destination, silk_period period,
+                             double value, uint32_t flags, const char *unit,
+                             const char *source, unsigned file_index,
+                             silk_error *err)
+{
+    char aggregate[SILK_INDICATOR_MAX + 16];
+    const silk_countries *countries = opt ? opt->countries : NULL;
+    if (countries != NULL &&
+        (silk_countries_is_aggregate(countries, origin) ||
+         (destination && destination[0] &&
+          silk_countries_is_aggregate(countries, destination)))) {
+        snprintf(aggregate, sizeof aggregate, "%s.aggregates", indicator);
+        indicator = aggregate;
+    }
+    /* idempotent: the aggregates' indicator is declared at its first row */
+    int status = silk_batch_set_categories(batch, indicator, columns,
+                                           n_columns, err);
+    if (status == SILK_OK)
+        status = silk_batch_put_category(batch, indicator, origin,
+                                         destination, category, period, value,
+                                         flags, unit, source, file_index,
+                                         line, column, err);
+    if (status != SILK_OK)
+        silk_error_prefix(err, "%s:%zu:%zu: ", path, line, column);
+    return status;
+}
+
 int silk_ingest_put(const char *path, size_t line, size_t column,
                     const silk_ingest_options *opt, silk_batch *batch,
                     const char *indicator, const char *origin,
@@ -126,9 +158,9 @@ int silk_ingest_put(const char *path, size_t line, size_t column,
         snprintf(aggregate, sizeof aggregate, "%s.aggregates", indicator);
         indicator = aggregate;
     }
-    int status = silk_batch_put(batch, indicator, origin, destination, period,
-                                value, flags, unit, source, file_index, line,
-                                err);
+    int status = silk_batch_put_at(batch, indicator, origin, destination,
+                                   period, value, flags, unit, source,
+                                   file_index, line, column, err);
     if (status != SILK_OK)
         silk_error_prefix(err, "%s:%zu:%zu: ", path, line, column);
     return status;

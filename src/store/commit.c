@@ -19,12 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Deflate level: every commit rewrites the store, so speed wins.  On the
- * 1M-row bench file level 1 wrote 3.7 MB in 1.87 s against level 5's
- * 3.1 MB in 2.17 s (the bundled data: 343 KB against 288 KB). */
-#define DEFLATE_LEVEL 1
-/* HDF5's default chunk cache is 1 MiB: a chunk must fit in it. */
-#define CHUNK_BYTES_MAX (1024 * 1024)
 #define LABEL_CHUNK 1024
 #define PROV_CHUNK 64
 
@@ -56,9 +50,9 @@ static char *concat(const char *a, const char *b)
 /* Writing HDF5 objects                                                */
 /* ------------------------------------------------------------------ */
 
-static int write_text_attr(hid_t obj, const char *name, const char *text,
-                           const char *path, const char *where,
-                           silk_error *err)
+int store_h5_write_text_attr(hid_t obj, const char *name, const char *text,
+                             const char *path, const char *where,
+                             silk_error *err)
 {
     hid_t type = -1, space = -1, attr = -1;
     int status = SILK_OK;
@@ -82,11 +76,10 @@ static int write_text_attr(hid_t obj, const char *name, const char *text,
     return status;
 }
 
-/* A 1-D extendible string dataset of labels, made a dimension scale.
- * Returns the open dataset in *out. */
-static int write_scale(hid_t group, const char *name,
-                       const char *const *labels, size_t n, const char *path,
-                       const char *indicator, hid_t *out, silk_error *err)
+int store_h5_write_strings(hid_t group, const char *name,
+                           const char *const *labels, size_t n, bool scale,
+                           const char *path, const char *indicator,
+                           hid_t *out, silk_error *err)
 {
     hid_t type = -1, space = -1, dcpl = -1, dset = -1;
     hsize_t dims[1] = {n}, maxdims[1] = {H5S_UNLIMITED};
@@ -102,7 +95,7 @@ static int write_scale(hid_t group, const char *name,
                            H5P_DEFAULT)) < 0 ||
         (n > 0 && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                            labels) < 0) ||
-        H5DSset_scale(dset, name) < 0) {
+        (scale && H5DSset_scale(dset, name) < 0)) {
         status = store_h5_fail(err, path, "cannot write '/indicators/%s/%s'",
                                indicator, name);
         goto done;
@@ -212,7 +205,7 @@ static int write_flag_attrs(hid_t flags, const char *path,
                                "'flag_masks' of '%s'", where);
         goto done;
     }
-    status = write_text_attr(flags, "flag_meanings", meanings, path, where,
+    status = store_h5_write_text_attr(flags, "flag_meanings", meanings, path, where,
                              err);
 done:
     if (attr >= 0)
@@ -276,16 +269,18 @@ static int write_cube(hid_t indicators, const silk_cube *cube,
                                cube->indicator);
         goto done;
     }
-    status = write_scale(group, "origin", (const char *const *)cube->origin,
-                         cube->n_origin, path, cube->indicator, &scale[0], err);
+    status = store_h5_write_strings(group, "origin",
+                                    (const char *const *)cube->origin,
+                                    cube->n_origin, true, path,
+                                    cube->indicator, &scale[0], err);
     if (status == SILK_OK)
-        status = write_scale(group, "destination",
-                             (const char *const *)cube->destination,
-                             cube->n_destination, path, cube->indicator,
-                             &scale[1], err);
+        status = store_h5_write_strings(
+            group, "destination", (const char *const *)cube->destination,
+            cube->n_destination, true, path, cube->indicator, &scale[1], err);
     if (status == SILK_OK)
-        status = write_scale(group, "period", period_labels, cube->n_period,
-                             path, cube->indicator, &scale[2], err);
+        status = store_h5_write_strings(group, "period", period_labels,
+                                        cube->n_period, true, path,
+                                        cube->indicator, &scale[2], err);
     if (status == SILK_OK)
         status = write_grid(group, "value", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                             &nan_fill, cube->value, cube, path, &value, err);
@@ -305,20 +300,22 @@ static int write_cube(hid_t indicators, const silk_cube *cube,
             goto done;
         }
     }
-    status = write_text_attr(value, "long_name", cube->indicator, path, where,
+    status = store_h5_write_text_attr(value, "long_name", cube->indicator, path, where,
                              err);
     if (status == SILK_OK)
-        status = write_text_attr(value, "units", cube->unit ? cube->unit : "",
+        status = store_h5_write_text_attr(value, "units", cube->unit ? cube->unit : "",
                                  path, where, err);
     if (status == SILK_OK)
-        status = write_text_attr(value, "source",
+        status = store_h5_write_text_attr(value, "source",
                                  cube->source ? cube->source : "", path, where,
                                  err);
     if (status == SILK_OK)
-        status = write_text_attr(value, "frequency", frequency, path, where,
+        status = store_h5_write_text_attr(value, "frequency", frequency, path, where,
                                  err);
     if (status == SILK_OK)
         status = write_flag_attrs(flags, path, cube->indicator, err);
+    if (status == SILK_OK && cube->detail != NULL)
+        status = store_h5_write_detail(group, cube, scale[2], path, err);
 done:
     if (flags >= 0)
         H5Dclose(flags);
@@ -347,35 +344,51 @@ static void utc_now(char buf[32])
         snprintf(buf, 32, "1970-01-01T00:00:00Z");
 }
 
+int store_h5_write_dim(hid_t group, const char *name, size_t n,
+                       const char *path, const char *where, hid_t *out,
+                       silk_error *err)
+{
+    hid_t space = -1, dcpl = -1, dset = -1;
+    hsize_t dims[1] = {n}, maxdims[1] = {H5S_UNLIMITED};
+    hsize_t chunk[1] = {PROV_CHUNK};
+    char scale_name[96];
+    int status = SILK_OK;
+
+    *out = -1;
+    snprintf(scale_name, sizeof scale_name, "This is a netCDF dimension but "
+             "not a netCDF variable.%10zu", n);
+    space = H5Screate_simple(1, dims, maxdims);
+    dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (space < 0 || dcpl < 0 || H5Pset_chunk(dcpl, 1, chunk) < 0 ||
+        (dset = H5Dcreate2(group, name, H5T_IEEE_F32LE, space, H5P_DEFAULT,
+                           dcpl, H5P_DEFAULT)) < 0 ||
+        H5DSset_scale(dset, scale_name) < 0)
+        status = store_h5_fail(err, path, "cannot write '%s'", where);
+    else
+        *out = dset;
+    if (status != SILK_OK && dset >= 0)
+        H5Dclose(dset);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    return status;
+}
+
 /* A dimension scale without values for /provenance, named as netCDF-C
  * names a "dimension but not a variable", so that h5netcdf (xarray) can
  * open the root group without phony_dims. */
 static int write_record_dim(commit_state *st, hid_t provenance, size_t n,
                             silk_error *err)
 {
-    hid_t space = -1, dcpl = -1, dset = -1;
-    hsize_t dims[1] = {n}, maxdims[1] = {H5S_UNLIMITED};
-    hsize_t chunk[1] = {PROV_CHUNK};
-    char name[96];
-    int status = SILK_OK;
-
-    snprintf(name, sizeof name, "This is a netCDF dimension but not a netCDF "
-             "variable.%10zu", n);
-    space = H5Screate_simple(1, dims, maxdims);
-    dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    if (space < 0 || dcpl < 0 || H5Pset_chunk(dcpl, 1, chunk) < 0 ||
-        (dset = H5Dcreate2(st->file, "record", H5T_IEEE_F32LE, space,
-                           H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0 ||
-        H5DSset_scale(dset, name) < 0 ||
-        H5DSattach_scale(provenance, dset, 0) < 0 ||
-        H5DSset_label(provenance, 0, "record") < 0)
+    hid_t dim = -1;
+    int status = store_h5_write_dim(st->file, "record", n, st->path,
+                                    "/record", &dim, err);
+    if (status == SILK_OK && (H5DSattach_scale(provenance, dim, 0) < 0 ||
+                              H5DSset_label(provenance, 0, "record") < 0))
         status = store_h5_fail(err, st->path, "cannot write '/record'");
-    if (dset >= 0)
-        H5Dclose(dset);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (space >= 0)
-        H5Sclose(space);
+    if (dim >= 0)
+        H5Dclose(dim);
     return status;
 }
 
@@ -630,7 +643,7 @@ static int write_store(commit_state *st, const silk_batch *batch,
                                "'silkstat_format'");
         goto done;
     }
-    status = write_text_attr(st->file, "silkstat_version", SILK_VERSION,
+    status = store_h5_write_text_attr(st->file, "silkstat_version", SILK_VERSION,
                              st->path, "/", err);
     if (status != SILK_OK)
         goto done;

@@ -323,9 +323,9 @@ const char *silk_store_indicator_name(const silk_store *store, size_t i)
 /* ------------------------------------------------------------------ */
 
 /* Reads a 1-D string dataset (a dimension scale) into malloc'd copies. */
-static int read_labels(hid_t group, const char *name, const char *path,
-                       const char *indicator, char ***out, size_t *count,
-                       silk_error *err)
+int store_h5_read_labels(hid_t group, const char *name, const char *path,
+                         const char *indicator, char ***out, size_t *count,
+                         silk_error *err)
 {
     hid_t dset = -1, space = -1, type = -1;
     hsize_t dims[1] = {0};
@@ -392,8 +392,8 @@ done:
 
 /* Reads a scalar string attribute (variable or fixed length) into a
  * malloc'd copy; "" if the attribute is absent. */
-static int read_text_attr(hid_t obj, const char *name, const char *path,
-                          const char *where, char **out, silk_error *err)
+int store_h5_read_text_attr(hid_t obj, const char *name, const char *path,
+                            const char *where, char **out, silk_error *err)
 {
     hid_t attr = -1, type = -1, mem = -1;
     char *text = NULL, *vlen = NULL;
@@ -534,13 +534,13 @@ int silk_store_read(silk_store *store, const char *indicator, silk_cube **out,
         status = store_h5_fail(err, store->path, "cannot open '%s'", where);
         goto done;
     }
-    status = read_labels(group, "origin", store->path, indicator, &origin,
+    status = store_h5_read_labels(group, "origin", store->path, indicator, &origin,
                          &n_origin, err);
     if (status == SILK_OK)
-        status = read_labels(group, "destination", store->path, indicator,
+        status = store_h5_read_labels(group, "destination", store->path, indicator,
                              &destination, &n_destination, err);
     if (status == SILK_OK)
-        status = read_labels(group, "period", store->path, indicator, &labels,
+        status = store_h5_read_labels(group, "period", store->path, indicator, &labels,
                              &n_period, err);
     if (status != SILK_OK)
         goto done;
@@ -551,12 +551,12 @@ int silk_store_read(silk_store *store, const char *indicator, silk_cube **out,
         status = store_h5_fail(err, store->path, "cannot open '%s'", where);
         goto done;
     }
-    status = read_text_attr(value, "units", store->path, where, &unit, err);
+    status = store_h5_read_text_attr(value, "units", store->path, where, &unit, err);
     if (status == SILK_OK)
-        status = read_text_attr(value, "source", store->path, where, &source,
+        status = store_h5_read_text_attr(value, "source", store->path, where, &source,
                                 err);
     if (status == SILK_OK)
-        status = read_text_attr(value, "frequency", store->path, where,
+        status = store_h5_read_text_attr(value, "frequency", store->path, where,
                                 &frequency, err);
     if (status != SILK_OK)
         goto done;
@@ -602,6 +602,14 @@ int silk_store_read(silk_store *store, const char *indicator, silk_cube **out,
     if (status == SILK_OK)
         status = read_grid(group, "flags", H5T_NATIVE_UINT32, cube,
                            cube->flags, store->path, err);
+    if (status == SILK_OK) {
+        htri_t has = H5Lexists(group, "detail", H5P_DEFAULT);
+        if (has < 0)
+            status = store_h5_fail(err, store->path, "cannot look up "
+                                   "'/indicators/%s/detail'", indicator);
+        else if (has > 0)
+            status = store_h5_read_detail(group, cube, store->path, err);
+    }
     if (status != SILK_OK)
         goto done;
     *out = cube;

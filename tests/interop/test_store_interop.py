@@ -200,7 +200,67 @@ def main():
               and root.attrs.get("silkstat_format") == 1,
               "xarray opens the root group (provenance, attributes)")
         root.close()
+        check_detail(cli, tmp, xarray, h5py)
     return 0 if failures == 0 else 1
+
+
+DECISIONS = """year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,procedure_type,dec_level,dec_pc,dec_recognized,dec_other,dec_rejected,dec_closed,dec_total
+2023,Afghanistan,AFG,AFG,Germany,GFR,DEU,G,FI,P,100,20,10,5,135
+2023,Afghanistan,AFG,AFG,Germany,GFR,DEU,G,AR,P,30,2,8,0,40
+2023,Afghanistan,AFG,AFG,Germany,GFR,DEU,G,NA,C,1,0,0,0,1
+2024,Afghanistan,AFG,AFG,Germany,GFR,DEU,G,FI,P,200,40,20,10,270
+2024,Iraq,IRQ,IRQ,Germany,GFR,DEU,U,FI,P,7,0,0,0,7
+"""
+
+
+def check_detail(cli, tmp, xarray, h5py):
+    """A categorical table: xarray opens the indicator and its detail/,
+    and the detail gives back every row as read."""
+    src = os.path.join(tmp, "decisions.csv")
+    store = os.path.join(tmp, "d.h5")
+    with open(src, "w") as f:
+        f.write(DECISIONS)
+    run = subprocess.run([cli, "ingest", "--store", store, src],
+                         capture_output=True, text=True)
+    check(run.returncode == 0,
+          "categorical ingest exits 0 (%s)" % run.stderr.strip())
+    if run.returncode != 0:
+        return
+    ds = xarray.open_dataset(store, engine="h5netcdf",
+                             group="indicators/dec_recognized")
+    # 100 + 30 + 1
+    check(same(ds["value"].sel(origin="AFG", destination="DEU",
+                               period="2023"), 131),
+          "xarray: the indicator's value is the sum over categories")
+    origins = list(ds["origin"].values)
+    destinations = list(ds["destination"].values)
+    periods = list(ds["period"].values)
+    ds.close()
+    d = xarray.open_dataset(store, engine="h5netcdf",
+                            group="indicators/dec_recognized/detail")
+    check(d.attrs.get("columns") == "procedure_type dec_level dec_pc",
+          "detail names its columns in order")
+    rows = set()
+    values = d["value"].values
+    for s in range(d.sizes["series"]):
+        c = int(d["series_category"][s])
+        key = (origins[int(d["series_origin"][s])],
+               destinations[int(d["series_destination"][s])],
+               str(d["procedure_type"].values[c]),
+               str(d["dec_level"].values[c]), str(d["dec_pc"].values[c]))
+        for p, year in enumerate(periods):
+            if not math.isnan(values[s, p]):
+                rows.add(key[:2] + (year,) + key[2:] + (values[s, p],))
+    d.close()
+    want = set()
+    for line in DECISIONS.splitlines()[1:]:
+        f = line.split(",")
+        want.add((f[3], f[6], f[0], f[7], f[8], f[9], float(f[10])))
+    check(rows == want, "detail/ rebuilds every row as read (NA kept)")
+    with h5py.File(store, "r") as f:
+        g = f["indicators/dec_recognized/detail"]
+        check(g["value"].dims[1][0].name == "/indicators/dec_recognized/period",
+              "detail value's period axis is the indicator's period scale")
 
 
 if __name__ == "__main__":

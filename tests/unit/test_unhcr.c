@@ -33,7 +33,8 @@ extern const silk_format silk_format_unhcr;
     "asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip," \
     "hst\n"
 #define COUNT_TABLES                                                        \
-    "expected a count table (population, solutions, flows, idmc, unrwa)"
+    "expected a UNHCR table (population, solutions, flows, idmc, unrwa, "  \
+    "asylum_applications, asylum_decisions, demographics)"
 
 static int setup(void **state)
 {
@@ -54,6 +55,19 @@ static int read_file(const char *file, const silk_countries *table,
     silk_ingest_options opt = {.format = "unhcr", .indicator = indicator, .countries = table};
 
     return silk_format_unhcr.read(file, &opt, 0, batch, rows, err);
+}
+
+/* The position of (origin, destination, year) in cube. */
+static size_t cell_index(const silk_cube *cube, const char *origin,
+                         const char *destination, int year)
+{
+    silk_period p = {SILK_FREQ_ANNUAL, year, 0};
+    size_t o = silk_cube_find_origin(cube, origin);
+    size_t d = silk_cube_find_destination(cube, destination);
+    size_t t = silk_cube_find_period(cube, p);
+
+    assert_true(o != (size_t)-1 && d != (size_t)-1 && t != (size_t)-1);
+    return silk_cube_index(cube, o, d, t);
 }
 
 /* Reads file, expects failure with code and the message "<file><suffix>". */
@@ -250,7 +264,7 @@ static void test_table_names(void **state)
     silk_batch *batch = NULL;
     silk_error err = {0};
     uint64_t rows = 0;
-    char solutions[256], flows[256], idmc[256];
+    char solutions[256], flows[256], idmc[256], unrwa[256], other[256];
     /* write_text returns one static buffer: copy each path */
     snprintf(solutions, sizeof solutions, "%s", write_text(
         "solutions-plain.csv",
@@ -264,7 +278,16 @@ static void test_table_names(void **state)
         "2024,Afghanistan,AFG,AFG,Germany,GFR,DEU,,12345,,\n"));
     snprintf(idmc, sizeof idmc, "%s", write_text(
         "idmc.csv", "year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,total\n"
-                    "2024,Afghanistan,AFG,AFG,Afghanistan,AFG,AFG,4000000\n"));
+                    "2024,Afghanistan,AFG,AFG,Afghanistan,AFG,AFG,4000000\n"
+                    "2024,Unknown,UKN,UNK,Unknown,UKN,UNK,70000000\n"));
+    snprintf(unrwa, sizeof unrwa, "%s", write_text(
+        "unrwa.csv", "year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,total\n"
+                     "1952,Palestinian,GAZ,PSE,Lebanon,LEB,LBN,103137\n"
+                     "1952,Palestinian,GAZ,PSE,Jordan,JOR,JOR,200000\n"));
+    snprintf(other, sizeof other, "%s", write_text(
+        "other.csv", "year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,total\n"
+                     "2024,Afghanistan,AFG,AFG,Afghanistan,AFG,AFG,4000000\n"
+                     "2024,Afghanistan,AFG,AFG,Pakistan,PAK,PAK,400\n"));
 
     (void)state;
     assert_int_equal(silk_batch_alloc(&batch, &err), SILK_OK);
@@ -277,20 +300,27 @@ static void test_table_names(void **state)
                      SILK_OK);
     expect_cell(batch, "flows.asylum_seekers", "AFG", "DEU", 2024, 12345, 0);
     expect_cell(batch, "flows.refugees", "AFG", "DEU", 2024, NAN, 0);
-    /* a lone total needs a name, and --indicator gives it whole */
-    char want[SILK_MESSAGE_MAX];
-    snprintf(want, sizeof want,
-             "%s:1:8: the only count column is 'total' (IDMC's internally "
-             "displaced people or UNRWA's refugees); expected --indicator "
-             "NAME to name it, e.g. --indicator idps_idmc",
-             idmc);
+    /* a lone total is named by its rows: origin = asylum everywhere is
+     * IDMC's, origin PSE everywhere UNRWA's; --indicator names it whole */
     assert_int_equal(read_file(idmc, NULL, NULL, batch, &rows, &err),
-                     SILK_EPARSE);
-    assert_string_equal(err.message, want);
-    assert_int_equal(read_file(idmc, NULL, "idps_idmc", batch, &rows, &err),
                      SILK_OK);
+    assert_int_equal(rows, 2);
     expect_cell(batch, "idps_idmc", "AFG", "AFG", 2024, 4000000, 0);
+    expect_cell(batch, "idps_idmc", "UNK", "UNK", 2024, 70000000, 0);
+    assert_int_equal(read_file(unrwa, NULL, NULL, batch, &rows, &err),
+                     SILK_OK);
+    assert_int_equal(rows, 2);
+    expect_cell(batch, "unrwa_refugees", "PSE", "LBN", 1952, 103137, 0);
+    expect_cell(batch, "unrwa_refugees", "PSE", "JOR", 1952, 200000, 0);
+    assert_int_equal(read_file(idmc, NULL, "conflict_idps", batch, &rows,
+                               &err), SILK_OK);
+    expect_cell(batch, "conflict_idps", "AFG", "AFG", 2024, 4000000, 0);
     silk_batch_free(batch);
+    expect_failure(other, NULL, SILK_EPARSE,
+                   ":1:8: the only count column is 'total', and the rows are "
+                   "neither IDMC's (origin = country of asylum in every row) "
+                   "nor UNRWA's (every origin PSE); expected --indicator NAME "
+                   "to name it");
 }
 
 /* Rule 2: an empty *_iso (UNHCR's Tibetan row) needs the table, and is
@@ -419,35 +449,142 @@ static void test_unknown_code(void **state)
     silk_batch_free(batch);
 }
 
-/* Rule 6: categorical tables are refused at the first categorical column. */
+#define ASYLUM_HEADER                                                       \
+    "year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,procedure_type,"       \
+    "app_type,dec_level,app_pc,applied\n"
+
+/* The value of one category's cell in cube's detail (NaN if absent). */
+static double detail_cell(const silk_cube *cube, const char *origin,
+                          const char *destination, const char *category,
+                          int year)
+{
+    silk_period p = {SILK_FREQ_ANNUAL, year, 0};
+    const silk_detail *d = cube->detail;
+    size_t o = silk_cube_find_origin(cube, origin);
+    size_t t = silk_cube_find_period(cube, p);
+    size_t dd = silk_cube_find_destination(cube, destination);
+
+    assert_non_null(d);
+    for (size_t s = 0; s < d->n_series; s++)
+        if (d->origin[s] == o && d->destination[s] == dd &&
+            strcmp(d->category[d->category_of[s]], category) == 0)
+            return d->value[s * cube->n_period + t];
+    return NAN;
+}
+
+/* Rule 6: categorical tables keep their rows by category; the plain value
+ * is their sum (worked by hand below); NA is a code. */
 static void test_categorical(void **state)
 {
+    silk_batch *batch = NULL;
+    silk_error err = {0};
+    uint64_t rows = 0;
+    const char *file = write_text(
+        "asylum.csv", ASYLUM_HEADER
+        "2006,Afghanistan,AFG,AFG,Australia,AUL,AUS,G,A,AR,C,14\n"
+        "2006,Afghanistan,AFG,AFG,Australia,AUL,AUS,G,N,NA,P,21\n"
+        "2006,Afghanistan,AFG,AFG,Australia,AUL,AUS,U,N,FI,P,5\n"
+        "2007,Afghanistan,AFG,AFG,Australia,AUL,AUS,G,N,NA,P,30\n"
+        "2006,Iraq,IRQ,IRQ,Australia,AUL,AUS,G,N,NA,P,7\n");
+
     (void)state;
-    expect_failure(
-        write_text("asylum.csv",
-                   "year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,"
-                   "procedure_type,app_type,dec_level,app_pc,applied\n"
-                   "2006,Afghanistan,AFG,AFG,Australia,AUL,AUS,G,A,AR,C,14\n"),
-        NULL, SILK_EPARSE,
-        ":1:8: UNHCR asylum tables carry categorical columns (procedure_type, "
-        "app_type, dec_level, app_pc) that silkstat cannot store yet; "
-        COUNT_TABLES);
-    expect_failure(
-        write_text("decisions.csv",
-                   "year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,"
-                   "procedure_type,dec_level,dec_pc,dec_recognized,dec_other,"
-                   "dec_rejected,dec_closed,dec_total\n"),
-        NULL, SILK_EPARSE,
-        ":1:8: UNHCR asylum tables carry categorical columns (procedure_type, "
-        "dec_level, dec_pc) that silkstat cannot store yet; " COUNT_TABLES);
-    expect_failure(
-        write_text("demographics.csv",
-                   "year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,pop_type,"
-                   "location,loc_type,acc_type,f_0_4,total\n"),
-        NULL, SILK_EPARSE,
-        ":1:8: UNHCR demographics tables carry categorical columns (pop_type, "
-        "location, loc_type, acc_type) that silkstat cannot store yet; "
-        COUNT_TABLES);
+    assert_int_equal(silk_batch_alloc(&batch, &err), SILK_OK);
+    if (read_file(file, NULL, NULL, batch, &rows, &err) != SILK_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(rows, 5);
+    assert_int_equal(silk_batch_indicator_count(batch), 1);
+    /* 14 + 21 + 5 = 40 in 2006; 30 in 2007 */
+    expect_cell(batch, "applied", "AFG", "AUS", 2006, 40, 0);
+    expect_cell(batch, "applied", "AFG", "AUS", 2007, 30, 0);
+    expect_cell(batch, "applied", "IRQ", "AUS", 2006, 7, 0);
+    silk_cube *cube = cube_of(batch, "applied");
+    const silk_detail *d = cube->detail;
+    assert_non_null(d);
+    assert_int_equal(d->n_column, 4);
+    assert_string_equal(d->column[0], "procedure_type");
+    assert_string_equal(d->column[3], "app_pc");
+    /* three distinct tuples, sorted; four (origin, category) series */
+    assert_int_equal(d->n_category, 3);
+    assert_string_equal(d->category[0], "G\x1f" "A\x1f" "AR\x1f" "C");
+    assert_string_equal(d->category[1], "G\x1f" "N\x1f" "NA\x1f" "P");
+    assert_string_equal(d->category[2], "U\x1f" "N\x1f" "FI\x1f" "P");
+    assert_int_equal(d->n_series, 4);
+    assert_true(detail_cell(cube, "AFG", "AUS", "G\x1fN\x1fNA\x1fP", 2006) ==
+                21);
+    assert_true(detail_cell(cube, "AFG", "AUS", "G\x1fN\x1fNA\x1fP", 2007) ==
+                30);
+    assert_true(isnan(detail_cell(cube, "AFG", "AUS", "U\x1f" "N\x1f" "FI\x1f" "P",
+                                  2007)));
+
+    /* --where dec_level=NA,FI: 21 + 5 = 26 in 2006 */
+    const char *levels[] = {"NA", "FI"};
+    silk_where where = {"dec_level", levels, 2};
+    silk_cube *selected = NULL;
+    assert_int_equal(silk_cube_select(cube, &where, 1, &selected, &err),
+                     SILK_OK);
+    size_t i = cell_index(selected, "AFG", "AUS", 2006);
+    assert_true(selected->value[i] == 26);
+    assert_null(selected->detail);
+    silk_cube_free(selected);
+    silk_cube_free(cube);
+    silk_batch_free(batch);
+
+    /* an empty category is an error at its column; a duplicate key names
+     * the category */
+    expect_failure(write_text("empty-cat.csv", ASYLUM_HEADER
+                              "2006,Afghanistan,AFG,AFG,Australia,AUL,AUS,G,"
+                              ",AR,C,14\n"),
+                   NULL, SILK_EPARSE,
+                   ":2:9: '' in column 'app_type' is empty; expected a code "
+                   "(UNHCR writes every one; \"NA\" is a code too)");
+    expect_failure(write_text("dup-cat.csv", ASYLUM_HEADER
+                              "2006,Afghanistan,AFG,AFG,Australia,AUL,AUS,G,"
+                              "N,NA,P,14\n"
+                              "2006,Afghanistan,AFG,AFG,Australia,AUL,AUS,G,"
+                              "N,NA,P,15\n"),
+                   NULL, SILK_ECONFLICT,
+                   ":3:12: duplicate key (applied, AFG, AUS, [G, N, NA, P], "
+                   "2006) with a different value than on line 2; expected "
+                   "each key once per file");
+}
+
+/* The demographics table: every count prefixed "demographics.". */
+static void test_demographics(void **state)
+{
+    silk_batch *batch = NULL;
+    silk_error err = {0};
+    uint64_t rows = 0;
+    const char *file = write_text(
+        "demographics.csv",
+        "year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,pop_type,location,"
+        "loc_type,acc_type,f_total,m_total,total\n"
+        "2025,Afghanistan,AFG,AFG,Iran,IRN,IRN,REF,Tehran [Admin 1],U,I,"
+        "10,12,22\n"
+        "2025,Afghanistan,AFG,AFG,Iran,IRN,IRN,REF,\"Dispersed in the "
+        "country / territory\",V,I,100,120,220\n"
+        "2025,Afghanistan,AFG,AFG,Iran,IRN,IRN,OIP,Tehran [Admin 1],U,I,"
+        "1,2,3\n");
+
+    (void)state;
+    assert_int_equal(silk_batch_alloc(&batch, &err), SILK_OK);
+    if (read_file(file, NULL, NULL, batch, &rows, &err) != SILK_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(silk_batch_indicator_count(batch), 3);
+    assert_string_equal(silk_batch_indicator_name(batch, 0),
+                        "demographics.f_total");
+    /* 22 + 220 + 3 */
+    expect_cell(batch, "demographics.total", "AFG", "IRN", 2025, 245, 0);
+    silk_cube *cube = cube_of(batch, "demographics.total");
+    const char *types[] = {"REF"};
+    silk_where where = {"pop_type", types, 1};
+    silk_cube *selected = NULL;
+    assert_int_equal(silk_cube_select(cube, &where, 1, &selected, &err),
+                     SILK_OK);
+    assert_true(selected->value[cell_index(selected, "AFG", "IRN", 2025)] ==
+                242);
+    silk_cube_free(selected);
+    silk_cube_free(cube);
+    silk_batch_free(batch);
 }
 
 static void test_bad_header(void **state)
@@ -581,6 +718,35 @@ static void test_real_tables(void **state)
         assert_int_equal(silk_batch_provenance_count(batch), 2);
         silk_batch_free(batch);
     }
+    /* MANIFEST 1c: Afghan decisions in 2024 summed over every asylum
+     * country and category: recognized 83,221, other 26,626, rejected
+     * 23,036, closed 28,757, total 161,640 */
+    static const struct {
+        const char *name;
+        double sum;
+    } decisions[] = {{"dec_recognized", 83221}, {"dec_other", 26626},
+                     {"dec_rejected", 23036},   {"dec_closed", 28757},
+                     {"dec_total", 161640}};
+    assert_int_equal(silk_batch_alloc(&batch, &err), SILK_OK);
+    if (read_file(SHARED "unhcr_asylum_decisions.csv", table, NULL, batch,
+                  &rows, &err) != SILK_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(rows, 113929);
+    for (size_t k = 0; k < 5; k++) {
+        silk_cube *cube = cube_of(batch, decisions[k].name);
+        silk_period y2024 = {SILK_FREQ_ANNUAL, 2024, 0};
+        size_t o = silk_cube_find_origin(cube, "AFG");
+        size_t t = silk_cube_find_period(cube, y2024);
+        double sum = 0;
+        for (size_t dd = 0; dd < cube->n_destination; dd++) {
+            double v = cube->value[silk_cube_index(cube, o, dd, t)];
+            if (!isnan(v))
+                sum += v;
+        }
+        assert_true(sum == decisions[k].sum);
+        silk_cube_free(cube);
+    }
+    silk_batch_free(batch);
     silk_countries_free(table);
 }
 
@@ -596,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_bad_keys),
         cmocka_unit_test(test_unknown_code),
         cmocka_unit_test(test_categorical),
+        cmocka_unit_test(test_demographics),
         cmocka_unit_test(test_bad_header),
         cmocka_unit_test(test_conflict),
         cmocka_unit_test(test_detect),
