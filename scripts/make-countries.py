@@ -73,7 +73,9 @@ NFK NIU PCN PRI PYF REU SGS SHN SJM SPM SXM TCA TKL TWN UMI VGB VIR WLF
 # code: (iso2, m49, name, why)
 EXTRA_TERRITORIES = {
     # World Bank code; not in ISO 3166-1 nor in UN M49 (so m49 is empty).
-    "XKX": ("", "", "Kosovo"),
+    # XK is the user-assigned alpha-2 code that the EU (Eurostat's
+    # citizen and geo columns), the IMF and the World Bank give Kosovo.
+    "XKX": ("XK", "", "Kosovo"),
     # World Bank and UN DESA (M49 830: Guernsey, Jersey and dependencies).
     "CHI": ("", "830", "Channel Islands"),
 }
@@ -91,6 +93,44 @@ PSEUDO = {
 }
 # Pseudo-codes that mean the same thing (a UNHCR name may resolve to either).
 PSEUDO_SAME = {"STA": "XXA", "UKN": "UNK"}
+# UNHCR's country table (unhcr_countries.csv) writes "Unknown" with the ISO
+# code XXX (ICAO's "unspecified nationality"), its data tables with UNK or
+# UKN: XXX is an alias of UNK so that the table's row resolves.
+UNHCR_XXX = "UNK"
+
+# Eurostat's codes that are no ISO 3166 alpha-2 country (the citizen and
+# geo columns of migr_asyappctza, migr_asydcfsta, migr_eiord, migr_eirtn),
+# as src/ingest/eurostat.c maps them: code: (Eurostat code, name, kind).
+# Aggregates take ISO 3166's user-assigned alpha-3 range QMA-QZZ (EUU is
+# the World Bank's European Union, already a row); citizenships that are
+# no country take pseudo-codes in the user-assigned X-range, beside UNHCR's
+# UNK and XXA (which Eurostat's UNK and STLS map to).  Keep the names in
+# step with codes[] in eurostat.c.
+EUROSTAT = {
+    "QUA": ("EU28", "European Union, 28 countries 2013-2020", "aggregate"),
+    "QUB": ("EU27_2007", "European Union, 27 countries 2007-2013",
+            "aggregate"),
+    "QUC": ("EU27_2020_FOR",
+            "EU27 countries from 2020 except the reporting country",
+            "aggregate"),
+    "QUD": ("EU28_FOR", "EU28 countries except the reporting country",
+            "aggregate"),
+    "QUE": ("EA19", "Euro area, 19 countries 2015-2022", "aggregate"),
+    "QUF": ("EA20", "Euro area, 20 countries from 2023", "aggregate"),
+    "QXE": ("EXT_EU27_2020", "Non-EU27 countries from 2020", "aggregate"),
+    "QXF": ("EXT_EU28", "Non-EU28 countries", "aggregate"),
+    "QNA": ("EFTA", "EFTA countries", "aggregate"),
+    "QNO": ("UK_OCT", "United Kingdom overseas countries and territories",
+            "aggregate"),
+    "QTO": ("TOTAL", "Eurostat total", "aggregate"),
+    "QRF": ("AFR", "Africa", "aggregate"),
+    "QRM": ("AME", "Americas", "aggregate"),
+    "QRS": ("ASI", "Asia", "aggregate"),
+    "QRE": ("EUR", "Europe", "aggregate"),
+    "QRO": ("OCE", "Oceania", "aggregate"),
+    "XNC": ("RNC", "Recognised non-citizens", "pseudo"),
+    "XNR": ("NRP", "No response", "pseudo"),
+}
 
 # Codes seen in the agencies' files that cannot be rows: silkstat codes are
 # three capital letters.  Reported, not written.
@@ -281,10 +321,15 @@ def build(shared):
         rows[code] = {"iso3": code, "iso2": "", "m49": "",
                       "unhcr_code": ucode, "name": name, "kind": "pseudo",
                       "region": region}
+    for code, (_, name, kind) in EUROSTAT.items():
+        assert code not in rows, code
+        rows[code] = {"iso3": code, "iso2": "", "m49": "", "unhcr_code": "",
+                      "name": name, "kind": kind, "region": ""}
     # UNHCR's table: pseudo rows under their own names.
     for r in unhcr:
         if r["iso_code"] == "XXX":      # "Unknown", used as UNK/UKN in data
-            aliases["UNK"].add(r["name"])
+            aliases[UNHCR_XXX].add(r["name"])
+            aliases[UNHCR_XXX].add("XXX")
         elif not r["iso_code"] and r["unhcr_code"] == "TIB":
             aliases["TIB"].add(r["name"])
         elif not r["iso_code"]:
@@ -423,6 +468,14 @@ def check(path_c, path_g, shared, desa_map):
     for k, v in by_name.items():
         if k.upper() in by_code:
             assert v == {k.upper()}, f"alias {k!r} of {v} is a code"
+    # Eurostat (src/ingest/eurostat.c): an ISO2 code names one row (the
+    # ISO2 resolver takes the first), XK is Kosovo, and every code that
+    # eurostat.c maps to is a row of its kind and name.
+    iso2 = collections.Counter(r["iso2"] for r in rows if r["iso2"])
+    assert all(k == 1 for k in iso2.values()), iso2.most_common(3)
+    assert by_code["XKX"]["iso2"] == "XK"
+    for code, (_, name, kind) in EUROSTAT.items():
+        assert (by_code[code]["kind"], by_code[code]["name"]) == (kind, name)
     for r in rows:
         al = r["aliases"].split("|") if r["aliases"] else []
         assert r["name"] not in al and len(al) == len(set(al)), r["iso3"]
@@ -466,9 +519,11 @@ def check(path_c, path_g, shared, desa_map):
         else:
             skipped["empty name"] += 1
     for r in read_csv(os.path.join(shared, "unhcr_countries.csv")):
-        if r["iso_code"] and r["iso_code"] != "XXX":
-            one(r["iso_code"], r["iso_code"], "UNHCR table code")
-            one(r["name"], r["iso_code"], "UNHCR table name")
+        if r["iso_code"]:
+            # XXX reads as UNK; every other ISO code as itself
+            code = UNHCR_XXX if r["iso_code"] == "XXX" else r["iso_code"]
+            one(r["iso_code"], code, "UNHCR table code")
+            one(r["name"], code, "UNHCR table name")
     # Groups.
     graw = open(path_g, "rb").read()
     assert b"\r" not in graw and not graw.startswith(b"\xef\xbb\xbf")

@@ -22,7 +22,9 @@
  *      an empty field, are missing: stored as NaN, never zero (the shared
  *      silk_ingest_is_missing rule).  "0" stays 0.  A stock is a count:
  *      negative values are an error.
- *   4. Indicator: --indicator or "migrant_stock"; unit persons.
+ *   4. Indicator: --indicator or "migrant_stock"; unit persons.  The long
+ *      table (desa_long.c) uses the same name, unit and source
+ *      (SILK_DESA_* in format.h), so both layouts feed one indicator.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -33,12 +35,6 @@
 
 #include "format.h"
 #include "problems.h"
-
-#define DESA_SOURCE \
-    "UN DESA Population Division, International Migrant Stock 2019 " \
-    "(CC BY 3.0 IGO)"
-#define DESA_INDICATOR "migrant_stock"
-#define DESA_UNIT "persons"
 
 /* The 2019 table has 234 columns; later revisions add a few countries. */
 #define MAX_FIELDS 512
@@ -189,8 +185,8 @@ static int data_row(desa *d, const silk_csv_row *row, silk_error *err)
                                d->indicator, d->origin[c], destination, value);
         status = silk_ingest_put(d->path, row->line, c + 1, d->opt, d->batch,
                                  d->indicator, d->origin[c], destination,
-                                 period, value, 0, DESA_UNIT, DESA_SOURCE,
-                                 d->file_index, err);
+                                 period, value, 0, SILK_DESA_UNIT,
+                                 SILK_DESA_SOURCE, d->file_index, err);
         if (status != SILK_OK)
             return status;
     }
@@ -228,7 +224,7 @@ static int read_desa(const char *path, const silk_ingest_options *opt,
     memset(&d, 0, sizeof d);
     d.path = path;
     d.opt = opt;
-    d.indicator = opt->indicator ? opt->indicator : DESA_INDICATOR;
+    d.indicator = opt->indicator ? opt->indicator : SILK_DESA_INDICATOR;
     d.file_index = file_index;
     d.batch = batch;
 

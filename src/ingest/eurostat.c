@@ -26,14 +26,22 @@
  *      the file that only looks at the dimension values.
  *   5. Countries are ISO 3166 alpha-2 codes resolved through the country
  *      table (required), with Eurostat's EL (Greece) and UK (United
- *      Kingdom).  UNK (unknown citizenship) and STLS (stateless) become
- *      the table's pseudo-codes UNK and XXA and stay with the countries.
- *   6. Aggregates are never dropped: the codes of `aggregates[]` below
- *      become three-letter codes (EUU as in the World Bank's tables, and
- *      ISO 3166's user-assigned Q-range for the rest, which no country
- *      will ever get) and their values go to "<indicator>.aggregates".
- *      Any other code is an error that names it, so a new aggregate is
- *      added to the table, not lost.
+ *      Kingdom); XK (Kosovo) is the table's iso2 of XKX.  Eurostat's
+ *      citizenships that are no country stay with the countries, as
+ *      UNHCR's pseudo-codes do: UNK (unknown) and STLS (stateless) become
+ *      the table's UNK and XXA, and RNC (recognised non-citizens, Latvia's
+ *      and Estonia's "non-citizens") and NRP (no response) get codes of
+ *      their own, XNC and XNR (ISO 3166's user-assigned X-range), since a
+ *      file may hold them beside STLS and UNK and merging would collide.
+ *   6. Aggregates are never dropped: the codes of `codes[]` below that
+ *      group countries (EU27_2020, EU28, EA19, EA20, EFTA, EXT_EU27_2020,
+ *      TOTAL, the continents, ...) become three-letter codes (EUU as in
+ *      the World Bank's tables, and ISO 3166's user-assigned QM-QZ range
+ *      for the rest, which no country will ever get) and their values go
+ *      to "<indicator>.aggregates", as the World Bank's WLD does.  The
+ *      country table lists them with their names (make-countries.py).
+ *      Any other code is an error that names it and the closest known
+ *      Eurostat codes, so a new aggregate is added to the table, not lost.
  *   7. A cell is a number with optional flags after a space ("123",
  *      "123 p", "45 e", "0 b"), or ':' for missing with optional flags
  *      (": c" confidential): missing is NaN with its flags kept; an empty
@@ -57,25 +65,44 @@
 #define MAX_DIMS 32
 #define SOURCE "Eurostat"
 
-static const struct aggregate {
-    const char *eurostat, *code;
-    bool is_aggregate; /* false: a pseudo-code kept with the countries */
-} aggregates[] = {
-    {"EU27_2020", "EUU", true},     /* European Union, 27 countries */
-    {"EU28", "QEU", true},          /* European Union, 28 (2013-2020) */
-    {"EU27_2007", "QEA", true},     /* European Union, 27 (2007-2013) */
-    {"EU27_2020_FOR", "QEF", true}, /* citizens of another EU27 country */
-    {"EU28_FOR", "QEG", true},      /* citizens of another EU28 country */
-    {"EXT_EU27_2020", "QXE", true}, /* citizens of non-EU27 countries */
-    {"EXT_EU28", "QXF", true},      /* citizens of non-EU28 countries */
-    {"TOTAL", "QTO", true},         /* all citizenships */
-    {"UNK", "UNK", false},          /* unknown citizenship */
-    {"STLS", "XXA", false},         /* stateless */
+/* Rules 5 and 6: the codes other than ISO 3166 alpha-2 that the citizen
+ * and geo columns of the asylum and return tables (migr_asyappctza,
+ * migr_asydcfsta, migr_eiord, migr_eirtn) use; RNC, UK_OCT and ASI
+ * appear in migr_eiord's citizen column, and the other continents of
+ * Eurostat's citizenship code list are listed with ASI.  The names are
+ * Eurostat's labels, shortened, and appear in the suggestions for an
+ * unknown code; datasets/countries.csv gives the codes the same names
+ * (scripts/make-countries.py keeps the two in step; EUU keeps the World
+ * Bank's "European Union" there). */
+static const struct eurostat_code {
+    const char *eurostat, *code, *name;
+    bool is_aggregate; /* false: kept with the countries (rule 5) */
+} codes[] = {
+    {"EU27_2020", "EUU", "European Union, 27 countries from 2020", true},
+    {"EU28", "QUA", "European Union, 28 countries 2013-2020", true},
+    {"EU27_2007", "QUB", "European Union, 27 countries 2007-2013", true},
+    {"EU27_2020_FOR", "QUC",
+     "EU27 countries from 2020 except the reporting country", true},
+    {"EU28_FOR", "QUD", "EU28 countries except the reporting country", true},
+    {"EA19", "QUE", "Euro area, 19 countries 2015-2022", true},
+    {"EA20", "QUF", "Euro area, 20 countries from 2023", true},
+    {"EXT_EU27_2020", "QXE", "Non-EU27 countries from 2020", true},
+    {"EXT_EU28", "QXF", "Non-EU28 countries", true},
+    {"EFTA", "QNA", "EFTA countries", true},
+    {"UK_OCT", "QNO", "United Kingdom overseas countries and territories",
+     true},
+    {"TOTAL", "QTO", "Eurostat total", true},
+    {"AFR", "QRF", "Africa", true},
+    {"AME", "QRM", "Americas", true},
+    {"ASI", "QRS", "Asia", true},
+    {"EUR", "QRE", "Europe", true},
+    {"OCE", "QRO", "Oceania", true},
+    {"UNK", "UNK", "Unknown", false},
+    {"STLS", "XXA", "Stateless", false},
+    {"RNC", "XNC", "Recognised non-citizens", false},
+    {"NRP", "XNR", "No response", false},
 };
-#define N_AGGREGATES (sizeof aggregates / sizeof *aggregates)
-#define AGGREGATE_LIST                                                     \
-    "EU27_2020, EU28, EU27_2007, EU27_2020_FOR, EU28_FOR, EXT_EU27_2020, " \
-    "EXT_EU28, TOTAL, UNK, STLS"
+#define N_CODES (sizeof codes / sizeof *codes)
 
 typedef struct text {
     const char *s;
@@ -323,6 +350,60 @@ static int dim_error(eurostat *e, silk_error *err, const silk_csv_row *row,
         what, expected);
 }
 
+/* Levenshtein distance between two short codes, for suggestions only. */
+static size_t distance(const char *a, size_t la, const char *b)
+{
+    size_t lb = strlen(b), row[32];
+    if (la > 31)
+        la = 31;
+    if (lb > 31)
+        lb = 31;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t above = row[j];
+            size_t best = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = above;
+        }
+    }
+    return row[lb];
+}
+
+/* "'EA20' (Euro area, ...), ..." : the three codes of codes[] closest to
+ * value, ties in table order. */
+static void closest_codes(text value, char *buf, size_t size)
+{
+    size_t best[3] = {N_CODES, N_CODES, N_CODES};
+    size_t score[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
+    for (size_t i = 0; i < N_CODES; i++) {
+        size_t d = distance(value.s, value.len, codes[i].eurostat);
+        for (size_t s = 0; s < 3; s++)
+            if (d < score[s]) {
+                for (size_t t = 2; t > s; t--) {
+                    best[t] = best[t - 1];
+                    score[t] = score[t - 1];
+                }
+                best[s] = i;
+                score[s] = d;
+                break;
+            }
+    }
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t s = 0; s < 3 && best[s] < N_CODES && used < size; s++)
+        used += (size_t)snprintf(buf + used, size - used, "%s'%s' (%s)",
+                                 s ? ", " : "", codes[best[s]].eurostat,
+                                 codes[best[s]].name);
+}
+
 /* Rules 5 and 6: a country's ISO3 code, or an aggregate's code with
  * *aggregate set. */
 static int country(eurostat *e, const silk_csv_row *row, size_t d, text value,
@@ -346,17 +427,21 @@ static int country(eurostat *e, const silk_csv_row *row, size_t d, text value,
                          "an ISO 3166 alpha-2 code such as AF (EL for "
                          "Greece, UK for the United Kingdom)");
     }
-    for (size_t i = 0; i < N_AGGREGATES; i++)
-        if (strlen(aggregates[i].eurostat) == value.len &&
-            memcmp(aggregates[i].eurostat, s, value.len) == 0) {
-            *code = aggregates[i].code;
-            *aggregate = *aggregate || aggregates[i].is_aggregate;
+    for (size_t i = 0; i < N_CODES; i++)
+        if (strlen(codes[i].eurostat) == value.len &&
+            memcmp(codes[i].eurostat, s, value.len) == 0) {
+            *code = codes[i].code;
+            *aggregate = *aggregate || codes[i].is_aggregate;
             return SILK_OK;
         }
+    char expected[512];
+    size_t used = (size_t)snprintf(expected, sizeof expected,
+                                   "an ISO 3166 alpha-2 code such as AF or a "
+                                   "Eurostat code; closest known: ");
+    closest_codes(value, expected + used, sizeof expected - used);
     return dim_error(e, err, row, d, value,
-                     "is neither a country nor a known Eurostat aggregate",
-                     "an ISO 3166 alpha-2 code such as AF or one of "
-                     AGGREGATE_LIST);
+                     "is neither a country nor a known Eurostat code",
+                     expected);
 }
 
 static const char *unit_name(text unit)

@@ -18,10 +18,12 @@
 static const silk_format *const formats[] = {
     &silk_format_tidy,
     &silk_format_unhcr,
+    &silk_format_unhcr_countries, /* checks a code lookup, stores nothing */
     &silk_format_wb_long,
     &silk_format_wb_indicator,
     &silk_format_wb_wide,
     &silk_format_desa_wide,
+    &silk_format_desa_long,
     &silk_format_eurostat,
     &silk_format_mapping, /* never detected: chosen by the column mapping */
 };

@@ -9,7 +9,10 @@
  * spaces after periods and values, flags p, e, b, c and ':' as Eurostat
  * writes them.  The figures are plausible, not copied: the tests check
  * that each cell arrives where the layout puts it.  The country table is
- * the project's datasets/countries.csv.  Run from the repository root.
+ * the project's datasets/countries.csv.  Eurostat's own codes (rule 6)
+ * are those of the citizenship and geo code lists of migr_asyappctza,
+ * migr_asydcfsta, migr_eiord and migr_eirtn.  Run from the repository
+ * root.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -407,14 +410,28 @@ static void test_row_errors(void **state)
                    ":2:1: 'ZZ' in column 'citizen' is not a country of the "
                    "country table; expected an ISO 3166 alpha-2 code such as "
                    "AF (EL for Greece, UK for the United Kingdom)");
-    /* rule 6: an unknown aggregate is named, not dropped */
-    file = write_text("r3.tsv", HEADER4 "\t2023\nA,PER,AF,EA19\t5\n");
+    /* rule 6: an unknown code is named, not dropped, with the three
+     * closest Eurostat codes by edit distance: EA20 1, then EU28 and EA19
+     * 2 (a tie keeps table order), every other code 3 or more */
+    file = write_text("r3.tsv", HEADER4 "\t2023\nA,PER,AF,EA21\t5\n");
     expect_failure(file, &opt, SILK_EPARSE,
-                   ":2:1: 'EA19' in column 'geo' is neither a country nor a "
-                   "known Eurostat aggregate; expected an ISO 3166 alpha-2 "
-                   "code such as AF or one of EU27_2020, EU28, EU27_2007, "
-                   "EU27_2020_FOR, EU28_FOR, EXT_EU27_2020, EXT_EU28, "
-                   "TOTAL, UNK, STLS");
+                   ":2:1: 'EA21' in column 'geo' is neither a country nor a "
+                   "known Eurostat code; expected an ISO 3166 alpha-2 code "
+                   "such as AF or a Eurostat code; closest known: 'EA20' "
+                   "(Euro area, 20 countries from 2023), 'EU28' (European "
+                   "Union, 28 countries 2013-2020), 'EA19' (Euro area, 19 "
+                   "countries 2015-2022)");
+    /* EXT_EU27: EXT_EU28 1, then EU28 (four deletions and a
+     * substitution) and EXT_EU27_2020 (five insertions) 5 each, in table
+     * order; every other code 6 or more */
+    file = write_text("r3b.tsv", HEADER4 "\t2023\nA,PER,EXT_EU27,DE\t5\n");
+    expect_failure(file, &opt, SILK_EPARSE,
+                   ":2:1: 'EXT_EU27' in column 'citizen' is neither a "
+                   "country nor a known Eurostat code; expected an ISO 3166 "
+                   "alpha-2 code such as AF or a Eurostat code; closest "
+                   "known: 'EXT_EU28' (Non-EU28 countries), 'EU28' "
+                   "(European Union, 28 countries 2013-2020), "
+                   "'EXT_EU27_2020' (Non-EU27 countries from 2020)");
     /* rule 7 */
     file = write_text("r4.tsv", HEADER4 "\t2022\t2023\nA,PER,AF,DE\t1\t12x p\n");
     expect_failure(file, &opt, SILK_EPARSE,
@@ -477,6 +494,144 @@ static void test_check_collects(void **state)
     silk_problems_free(problems);
 }
 
+/* Rules 5 and 6, code by code: every Eurostat code that is not ISO 3166
+ * alpha-2, the code it becomes, and whether it goes apart.  Each code is
+ * also a row of datasets/countries.csv of the same kind, so charts label
+ * it and silk_ingest_put agrees on what is an aggregate. */
+static void test_codes(void **state)
+{
+    static const struct {
+        const char *eurostat, *code;
+        bool aggregate;
+    } expected[] = {
+        {"EU27_2020", "EUU", true},     {"EU28", "QUA", true},
+        {"EU27_2007", "QUB", true},     {"EU27_2020_FOR", "QUC", true},
+        {"EU28_FOR", "QUD", true},      {"EA19", "QUE", true},
+        {"EA20", "QUF", true},          {"EXT_EU27_2020", "QXE", true},
+        {"EXT_EU28", "QXF", true},      {"EFTA", "QNA", true},
+        {"UK_OCT", "QNO", true},        {"TOTAL", "QTO", true},
+        {"AFR", "QRF", true},           {"AME", "QRM", true},
+        {"ASI", "QRS", true},           {"EUR", "QRE", true},
+        {"OCE", "QRO", true},           {"UNK", "UNK", false},
+        {"STLS", "XXA", false},         {"RNC", "XNC", false},
+        {"NRP", "XNR", false},          {"XK", "XKX", false},
+    };
+    size_t n = sizeof expected / sizeof *expected;
+    char text[4096];
+    size_t used = (size_t)snprintf(text, sizeof text, HEADER4 "\t2023\n");
+    silk_ingest_options opt = {.indicator = "x", .countries = countries};
+
+    (void)state;
+    /* value i + 1 for code i, as the citizenship of applicants in Germany */
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(text + used, sizeof text - used,
+                                 "A,PER,%s,DE\t%zu\n", expected[i].eurostat,
+                                 i + 1);
+    silk_batch *batch = read_ok(write_text("codes.tsv", text), &opt, n);
+    silk_cube *apart = cube_of(batch, "x.aggregates");
+    silk_cube *kept = cube_of(batch, "x");
+    for (size_t i = 0; i < n; i++) {
+        const char *code = expected[i].code;
+        expect_cell(expected[i].aggregate ? apart : kept, code, "DEU",
+                    year(2023), (double)(i + 1), "");
+        assert_true(silk_cube_find_origin(expected[i].aggregate ? kept : apart,
+                                          code) == (size_t)-1);
+        if (silk_countries_name(countries, code) == NULL)
+            fail_msg("%s (%s) is not in datasets/countries.csv", code,
+                     expected[i].eurostat);
+        assert_int_equal(silk_countries_is_aggregate(countries, code),
+                         expected[i].aggregate);
+    }
+    assert_int_equal(apart->n_origin + kept->n_origin, n);
+    silk_cube_free(apart);
+    silk_cube_free(kept);
+    silk_batch_free(batch);
+}
+
+/* Rule 6: a known aggregate on the geo side (EA19, EFTA) takes the whole
+ * row apart; the same citizenship in a country stays with the countries. */
+static void test_aggregate_kept_apart(void **state)
+{
+    silk_ingest_options opt = {.indicator = "migr_eiord",
+                               .countries = countries};
+    silk_batch *batch;
+    silk_cube *cube;
+
+    (void)state;
+    batch = read_ok(write_text("apart.tsv",
+                               HEADER4 "\t2022\t2023\n"
+                               "A,PER,AF,EA19\t41200\t:\n"
+                               "A,PER,AF,EFTA\t2570\t2890 p\n"
+                               "A,PER,AF,AT\t5440\t6105\n"),
+                    &opt, 3);
+    assert_int_equal(silk_batch_indicator_count(batch), 2);
+    cube = cube_of(batch, "migr_eiord");
+    assert_int_equal(cube->n_destination, 1);
+    assert_string_equal(cube->destination[0], "AUT");
+    expect_cell(cube, "AFG", "AUT", year(2023), 6105, "");
+    silk_cube_free(cube);
+    cube = cube_of(batch, "migr_eiord.aggregates");
+    assert_int_equal(cube->n_destination, 2);
+    expect_cell(cube, "AFG", "QNA", year(2023), 2890, "p");
+    expect_cell(cube, "AFG", "QUE", year(2022), 41200, "");
+    expect_cell(cube, "AFG", "QUE", year(2023), NAN, "");
+    silk_cube_free(cube);
+    silk_batch_free(batch);
+}
+
+/* Rule 5: unknown, stateless, recognised non-citizens and no response
+ * side by side for one country and year: four codes, no collision. */
+static void test_pseudo_codes_side_by_side(void **state)
+{
+    silk_ingest_options opt = {.indicator = "x", .countries = countries};
+    static const char *const origins[] = {"UNK", "XNC", "XNR", "XXA"};
+
+    (void)state;
+    silk_batch *batch = read_ok(write_text("pseudo.tsv",
+                                           HEADER4 "\t2023\n"
+                                           "A,PER,UNK,LV\t10\n"
+                                           "A,PER,STLS,LV\t20\n"
+                                           "A,PER,RNC,LV\t30\n"
+                                           "A,PER,NRP,LV\t40\n"),
+                                &opt, 4);
+    assert_int_equal(silk_batch_indicator_count(batch), 1);
+    silk_cube *cube = cube_of(batch, "x");
+    expect_axis(cube->origin, cube->n_origin, origins, 4);
+    expect_cell(cube, "UNK", "LVA", year(2023), 10, "");
+    expect_cell(cube, "XXA", "LVA", year(2023), 20, "");
+    expect_cell(cube, "XNC", "LVA", year(2023), 30, "");
+    expect_cell(cube, "XNR", "LVA", year(2023), 40, "");
+    silk_cube_free(cube);
+    silk_batch_free(batch);
+}
+
+/* Rule 7: a flag after a number and a space is kept with the number; two
+ * letters are two flags; spaces around the cell do not matter. */
+static void test_flag_after_number(void **state)
+{
+    silk_ingest_options opt = {.indicator = "x", .countries = countries};
+
+    (void)state;
+    silk_batch *batch = read_ok(write_text("flags.tsv",
+                                           HEADER4 "\t2020\t2021\t2022\t2023\n"
+                                           "A,PER,AF,DE\t123 p\t 45 ep \t0 b\t"
+                                           ": c\n"),
+                                &opt, 1);
+    silk_cube *cube = cube_of(batch, "x");
+    expect_cell(cube, "AFG", "DEU", year(2020), 123, "p");
+    expect_cell(cube, "AFG", "DEU", year(2021), 45, "ep");
+    expect_cell(cube, "AFG", "DEU", year(2022), 0, "b");
+    expect_cell(cube, "AFG", "DEU", year(2023), NAN, "c");
+    silk_cube_free(cube);
+    silk_batch_free(batch);
+    /* no space between the number and its flag: not a value */
+    expect_failure(write_text("flag2.tsv", HEADER4 "\t2023\nA,PER,AF,DE\t123p\n"),
+                   &opt, SILK_EPARSE,
+                   ":2:2: '123p' in column '2023' is not a value; expected a "
+                   "number with optional flags after a space such as 123 or "
+                   "123 p, or ':' for missing (': c' when confidential)");
+}
+
 static void test_detect(void **state)
 {
     silk_sniff sniff;
@@ -515,6 +670,10 @@ int main(void)
         cmocka_unit_test(test_header_errors),
         cmocka_unit_test(test_row_errors),
         cmocka_unit_test(test_check_collects),
+        cmocka_unit_test(test_codes),
+        cmocka_unit_test(test_aggregate_kept_apart),
+        cmocka_unit_test(test_pseudo_codes_side_by_side),
+        cmocka_unit_test(test_flag_after_number),
         cmocka_unit_test(test_detect),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
