@@ -36,6 +36,9 @@ enum {
                               --delimiter */
     OPT_WHERE = 1 << 18, /* --where COLUMN=V1,V2 (categorical columns) */
     OPT_INDICATOR_FOR = 1 << 19, /* ingest: --indicator FILE=NAME too */
+    OPT_METHOD = 1 << 20,  /* trend --method a,b */
+    OPT_BREAK = 1 << 21,   /* trend --break P (repeatable) */
+    OPT_THREADS = 1 << 22, /* --threads N */
     OPT_CHECK = 1 << 24 /* ingest --check */
 };
 
@@ -43,6 +46,7 @@ enum {
 #define MAX_WHERE 8
 #define MAX_WHERE_VALUES 32
 #define MAX_INDICATOR_FOR 64
+#define MAX_BREAKS 16
 
 /* One --where option: its text copied and cut into column and values. */
 typedef struct cli_where {
@@ -72,6 +76,10 @@ typedef struct cli_options {
     silk_where where[MAX_WHERE];
     cli_where where_text[MAX_WHERE];
     size_t n_where;
+    /* trend: --method list, --break periods, --threads (borrowed) */
+    const char *method, *threads;
+    silk_period breaks[MAX_BREAKS];
+    size_t n_breaks;
     /* ingest --indicator FILE=NAME, borrowed from argv */
     const char *indicator_for[MAX_INDICATOR_FOR];
     size_t n_indicator_for;

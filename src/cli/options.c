@@ -40,6 +40,9 @@ static const struct option long_options[] = {
     {"delimiter", required_argument, NULL, 'D'},
     {"total", no_argument, NULL, 'A'},
     {"where", required_argument, NULL, 'W'},
+    {"method", required_argument, NULL, 'M'},
+    {"break", required_argument, NULL, 'B'},
+    {"threads", required_argument, NULL, 'N'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -70,6 +73,9 @@ static unsigned option_bit(int c)
     case 'D': return OPT_MAPPING;
     case 'A': return OPT_TOTAL;
     case 'W': return OPT_WHERE;
+    case 'M': return OPT_METHOD;
+    case 'B': return OPT_BREAK;
+    case 'N': return OPT_THREADS;
     }
     return 0;
 }
@@ -305,6 +311,17 @@ static int parse_options(int argc, char **argv, unsigned allowed,
         case 'W':
             if (!parse_where(optarg, opt))
                 return EXIT_USAGE;
+            break;
+        case 'M': opt->method = optarg; break;
+        case 'N': opt->threads = optarg; break;
+        case 'B':
+            if (opt->n_breaks == MAX_BREAKS) {
+                cli_usage_error("at most %d --break options", MAX_BREAKS);
+                return EXIT_USAGE;
+            }
+            if (!parse_period(optarg, "--break", &opt->breaks[opt->n_breaks]))
+                return EXIT_USAGE;
+            opt->n_breaks++;
             break;
         }
     }

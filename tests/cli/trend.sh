@@ -48,9 +48,76 @@ close("ols_p", 0.1040880, 1e-6)
 PY
 then ok "trend values match the hand calculation"; else not_ok "trend values"; cat "$TMP/.stdout"; fi
 run trend --store $S --indicator x --from 2002 --to 2004
-if [ "$(sed -n 2p "$TMP/.stdout" | cut -d, -f4-6)" = "3,2002,2004" ]; then
+if [ "$(sed -n 2p "$TMP/.stdout" | cut -d, -f4-7)" = "1,3,2002,2004" ]; then
     ok "--from/--to restrict the periods"; else not_ok "--from/--to"; cat "$TMP/.stdout"; fi
 run trend --store $S --indicator x --origin IRQ
 expect_status 1 "unknown origin"
 expect_err_line "silkstat: indicator 'x' has no origin 'IRQ'" "unknown origin message"
+
+# --break 2004 splits the series into 2001-2003 (y 1 3 2) and 2004-2005
+# (two values: too few, no row).  By hand for the first: t - tbar = -1 0 1,
+# S_tt = 2, S_ty = 1, slope 0.5, intercept 2 - 0.5*2002 = -999; fitted
+# 1.5 2 2.5, residuals -0.5 1 -0.5, SSE 1.5, s^2 = 1.5 (1 df), se =
+# sqrt(0.75), R^2 = 1 - 1.5/2 = 0.25, t = 0.57735 = tan(pi/6) so p = 2/3,
+# CI 0.5 -+ 12.7062047 * sqrt(0.75) (t quantile of 1 df: tan(0.475 pi)).
+cat > check_break.py <<'PY'
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 1, rows
+r = rows[0]
+assert (r["segment"], r["n"], r["first"], r["last"]) == ("1", "3", "2001", "2003"), r
+half = math.tan(0.475 * math.pi) * math.sqrt(0.75)
+want = {"ols_slope": 0.5, "ols_se": math.sqrt(0.75), "ols_r2": 0.25, "ols_p": 2 / 3,
+        "ols_intercept": -999, "ols_resid_sd": math.sqrt(1.5),
+        "ols_ci_low": 0.5 - half, "ols_ci_high": 0.5 + half}
+for k, v in want.items():
+    assert abs(float(r[k]) - v) <= 1e-9 * max(1, abs(v)), (k, r[k], v)
+PY
+run trend --store $S --indicator x --method ols --break 2004
+/usr/bin/python3 check_break.py "$TMP/.stdout" && ok "--break splits a series (values by hand)" ||
+    { not_ok "--break"; cat "$TMP/.stdout"; }
+# the same break from a 'b' flag in the data
+cat > b.csv <<'CSV'
+indicator,origin,destination,period,value,flag
+x,AFG,IRN,2004,5,b
+CSV
+run ingest --store $S b.csv
+run trend --store $S --indicator x --method ols
+/usr/bin/python3 check_break.py "$TMP/.stdout" && ok "a value flagged b starts a segment" ||
+    { not_ok "b flag"; cat "$TMP/.stdout"; }
+run trend --store $S --indicator x --method mk,bogus
+expect_status 2 "an unknown method"
+expect_err_line "silkstat: --method 'bogus' is not a method; expected a list of: ols, mk, sen" "its message"
+run trend --store $S --indicator x --threads 0
+expect_status 2 "--threads 0"
+run trend --store $S --indicator x --json --method sen
+/usr/bin/python3 - "$TMP/.stdout" <<'PY' && ok "--json" || not_ok "--json"
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert len(rows) == 1 and rows[0]["segment"] == 1 and rows[0]["first"] == "2001", rows
+assert set(rows[0]) == {"indicator", "origin", "destination", "segment", "n", "first", "last",
+                        "sen_slope", "sen_ci_low", "sen_ci_high", "sen_intercept"}, rows
+PY
+
+# many series: the output is byte-identical for 1, 2 and 5 threads
+/usr/bin/python3 - > many.csv <<'PY'
+import random
+random.seed(7)
+print("indicator,origin,destination,period,value")
+codes = ["AFG", "IRN", "PAK", "IRQ", "BGD", "TUR", "DEU", "GRC"]
+for o in codes:
+    for d in codes:
+        if o == d:
+            continue
+        for y in range(1990, 2025):
+            if random.random() < 0.9:
+                print("m,%s,%s,%d,%d" % (o, d, y, random.randint(0, 5000)))
+PY
+run ingest --store many.h5 many.csv
+"$SILKSTAT" trend --store many.h5 --threads 1 > t1.csv
+"$SILKSTAT" trend --store many.h5 --threads 2 > t2.csv
+SILKSTAT_THREADS=5 "$SILKSTAT" trend --store many.h5 > t5.csv
+if cmp -s t1.csv t2.csv && cmp -s t1.csv t5.csv && [ "$(wc -l < t1.csv)" -eq 57 ]; then
+    ok "56 series, identical output for 1, 2 and 5 threads"
+else not_ok "thread counts change the output"; wc -l t1.csv t2.csv t5.csv; fi
 finish
