@@ -417,6 +417,12 @@ SILK_API int silk_countries_resolve_iso2(const silk_countries *countries,
 SILK_API const char *silk_countries_name(const silk_countries *countries,
                                          const char *code);
 
+/* UNHCR's own code for an ISO3 code of the table ("ALG" for DZA, "AUS" for
+ * AUT), "" when the table gives none, NULL when the code is not in the
+ * table.  Borrowed from the table. */
+SILK_API const char *silk_countries_unhcr_code(const silk_countries *countries,
+                                               const char *code);
+
 /* True for regional and income aggregates (WLD, ARB, LMC, EUU...): their
  * values are kept apart from countries' (see silk_ingest_file). */
 SILK_API bool silk_countries_is_aggregate(const silk_countries *countries,

@@ -32,9 +32,17 @@ static const char usage[] =
 
 static void print_usage(FILE *out)
 {
+    int width = 0;
+
     fputs(usage, out);
+    /* the widest name sets the column (unhcr-countries: 15) */
+    for (size_t i = 0; i < silk_ingest_format_count(); i++) {
+        int len = (int)strlen(silk_ingest_format_name(i));
+        if (len > width)
+            width = len;
+    }
     for (size_t i = 0; i < silk_ingest_format_count(); i++)
-        fprintf(out, "  %-13s %s\n", silk_ingest_format_name(i),
+        fprintf(out, "  %-*s %s\n", width, silk_ingest_format_name(i),
                 silk_ingest_format_summary(i));
 }
 
@@ -276,6 +284,9 @@ int cmd_ingest(int argc, char **argv)
                opt.store);
         for (size_t i = 0; i < silk_batch_indicator_count(batch); i++)
             printf("%s %s", i ? "," : "", silk_batch_indicator_name(batch, i));
+        /* a lookup table (unhcr-countries) is checked, not stored */
+        if (silk_batch_indicator_count(batch) == 0)
+            printf(" no indicator touched");
         printf("\n");
     }
     silk_problems_free(problems);

@@ -616,6 +616,13 @@ const char *silk_countries_name(const silk_countries *c, const char *code)
     return k ? k->name : NULL;
 }
 
+const char *silk_countries_unhcr_code(const silk_countries *c,
+                                      const char *code)
+{
+    const country *k = c ? by_iso3(c, code) : NULL;
+    return k ? k->unhcr : NULL;
+}
+
 bool silk_countries_is_aggregate(const silk_countries *c, const char *code)
 {
     const country *k = c ? by_iso3(c, code) : NULL;

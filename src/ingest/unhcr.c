@@ -343,6 +343,7 @@ static const char *const unhcr_not_iso[][2] = {
     {"AUS", "AUT"}, /* Austria (ISO AUS: Australia) */
     {"ARE", "EGY"}, /* Egypt (ISO ARE: United Arab Emirates) */
     {"MAR", "MTQ"}, /* Martinique (ISO MAR: Morocco) */
+    {"CHI", "CHN"}, /* China (CHI: the World Bank's Channel Islands) */
 };
 
 static const char *unhcr_to_iso(const char *text, size_t len)

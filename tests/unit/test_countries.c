@@ -100,6 +100,25 @@ static void test_resolve_names(void **state)
     silk_countries_free(c);
 }
 
+/* The table's unhcr_code column as given: UNHCR's own code, also where it
+ * is another row's ISO code (AUT's AUS); "" where the table gives none;
+ * NULL for a code that is no row (a UNHCR code such as AUL is not an ISO3
+ * code of the table). */
+static void test_unhcr_code(void **state)
+{
+    (void)state;
+    silk_countries *c = load();
+    assert_string_equal(silk_countries_unhcr_code(c, "CIV"), "ICO");
+    assert_string_equal(silk_countries_unhcr_code(c, "AUT"), "AUS");
+    assert_string_equal(silk_countries_unhcr_code(c, "AUS"), "AUL");
+    assert_string_equal(silk_countries_unhcr_code(c, "XXA"), "STA");
+    assert_string_equal(silk_countries_unhcr_code(c, "WLD"), "");
+    assert_null(silk_countries_unhcr_code(c, "ZZZ"));
+    assert_null(silk_countries_unhcr_code(c, "AUL"));
+    assert_null(silk_countries_unhcr_code(NULL, "AUT"));
+    silk_countries_free(c);
+}
+
 static void test_unknown_name_suggests(void **state)
 {
     (void)state;
@@ -221,6 +240,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resolve_names),
+        cmocka_unit_test(test_unhcr_code),
         cmocka_unit_test(test_unknown_name_suggests),
         cmocka_unit_test(test_groups),
         cmocka_unit_test(test_bad_tables),

@@ -195,15 +195,26 @@ static void test_iso_code(void **state)
 static void test_unhcr_code(void **state)
 {
     (void)state;
-    /* rule 4: ANG is Angola's UNHCR code */
+    /* rule 4: ANG is Angola's UNHCR code, ALX nobody's */
     expect_failure("DZA,ANG,Algeria,,,,", SILK_EPARSE,
-                   ":2:2: 'ANG' in column 'unhcr_code' is AGO (Angola) in the "
-                   "country table; expected UNHCR's code of DZA (Algeria) as "
-                   "in column 'iso_code'");
+                   ":2:2: 'ANG' in column 'unhcr_code' is not the UNHCR code "
+                   "of DZA (Algeria) in the country table; expected ALG");
     expect_failure("DZA,ALX,Algeria,,,,", SILK_EPARSE,
-                   ":2:2: 'ALX' in column 'unhcr_code' is unknown to the "
-                   "country table; expected it as UNHCR's code of DZA "
-                   "(Algeria)");
+                   ":2:2: 'ALX' in column 'unhcr_code' is not the UNHCR code "
+                   "of DZA (Algeria) in the country table; expected ALG");
+    /* rule 4, letter for letter: Austria's UNHCR code is AUS, not its ISO
+     * code, and another row's ISO code (AUS, Australia) is no pass */
+    expect_failure("AUT,AUT,Austria,,,,", SILK_EPARSE,
+                   ":2:2: 'AUT' in column 'unhcr_code' is not the UNHCR code "
+                   "of AUT (Austria) in the country table; expected AUS");
+    expect_failure("CHN,AUS,China,,,,", SILK_EPARSE,
+                   ":2:2: 'AUS' in column 'unhcr_code' is not the UNHCR code "
+                   "of CHN (China) in the country table; expected CHI");
+    /* the World Bank's Channel Islands have no UNHCR code in the table */
+    expect_failure("CHI,CHI,Channel Islands,,,,", SILK_EPARSE,
+                   ":2:2: 'CHI' in column 'unhcr_code' is not the UNHCR code "
+                   "of CHI (Channel Islands) in the country table; expected "
+                   "none (the table gives no UNHCR code)");
     expect_failure("DZA,,Algeria,,,,", SILK_EPARSE,
                    ":2:2: '' in column 'unhcr_code' is not a UNHCR code; "
                    "expected three capital letters, UNHCR's code of DZA "

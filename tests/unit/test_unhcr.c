@@ -348,6 +348,37 @@ static void test_empty_iso(void **state)
                    "(--countries) to resolve UNHCR's code");
 }
 
+/* Rule 2: UNHCR's CHI is China, but CHI is the World Bank's Channel
+ * Islands in the country table (as in datasets/countries.csv), which the
+ * resolver reads first; an empty coo_iso with coo CHI is China. */
+static void test_empty_iso_china(void **state)
+{
+    silk_batch *batch = NULL;
+    silk_error err = {0};
+    const char *code = NULL;
+    uint64_t rows = 0;
+
+    (void)state;
+    /* without the translation CHI would be the Channel Islands */
+    assert_int_equal(silk_countries_resolve(countries, "CHI", 3, &code, &err),
+                     SILK_OK);
+    assert_string_equal(code, "CHI");
+    assert_string_equal(silk_countries_unhcr_code(countries, "CHN"), "CHI");
+
+    const char *file = write_text(
+        "china.csv",
+        HEADER "2024,China,CHI,,Nepal,NEP,NPL,120,0,0,0,0,0,0,,0\n");
+    assert_int_equal(silk_batch_alloc(&batch, &err), SILK_OK);
+    if (read_file(file, countries, NULL, batch, &rows, &err) != SILK_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(rows, 1);
+    expect_cell(batch, "refugees", "CHN", "NPL", 2024, 120, 0);
+    silk_cube *cube = cube_of(batch, "refugees");
+    assert_int_equal(silk_cube_find_origin(cube, "CHI"), (size_t)-1);
+    silk_cube_free(cube);
+    silk_batch_free(batch);
+}
+
 static void test_bad_values(void **state)
 {
     (void)state;
@@ -758,6 +789,7 @@ int main(void)
         cmocka_unit_test(test_prefix),
         cmocka_unit_test(test_table_names),
         cmocka_unit_test(test_empty_iso),
+        cmocka_unit_test(test_empty_iso_china),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_bad_keys),
         cmocka_unit_test(test_unknown_code),
