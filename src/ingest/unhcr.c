@@ -335,8 +335,8 @@ static int header(unhcr *u, silk_csv_reader *reader, const silk_csv_row *row,
     return SILK_OK;
 }
 
-/* UNHCR codes that are another country's ISO code (unhcr_countries.csv,
- * 2025.12.1).  silk_countries_resolve tries ISO codes first, so these must
+/* UNHCR codes that are another row's code in the country table: an ISO
+ * code, or the World Bank's CHI (unhcr_countries.csv, 2025.12.1).  silk_countries_resolve tries ISO codes first, so these must
  * be translated before an empty *_iso is resolved by coo/coa: UNHCR's AUS
  * would otherwise become Australia. */
 static const char *const unhcr_not_iso[][2] = {
@@ -667,5 +667,6 @@ static int detect(const silk_sniff *sniff)
 const silk_format silk_format_unhcr = {
     "unhcr",
     "UNHCR Refugee Data Finder / refugees package tables (population, "
-    "solutions, flows, idmc, unrwa)",
+    "solutions, flows, idmc, unrwa, asylum applications and decisions, "
+    "demographics)",
     detect, read_unhcr};
