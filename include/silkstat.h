@@ -620,6 +620,58 @@ SILK_API const char *silk_store_indicator_name(const silk_store *store,
 SILK_API int silk_store_read(silk_store *store, const char *indicator,
                              silk_cube **out, silk_error *err);
 
+/* ---- Result tables: what trend --save and modules keep ---- */
+
+/* A table of results (one row per series, say): named columns of numbers
+ * or of text, with what made it, so a chart or report can use it later
+ * and tell where it came from. */
+typedef struct silk_table_column {
+    char *name;     /* [a-z0-9_], as a CSV header; unique in the table */
+    bool text;      /* text values (string), else numbers (number) */
+    double *number; /* n_rows, NaN = missing */
+    char **string;  /* n_rows, never NULL entries ("" = none) */
+} silk_table_column;
+
+typedef struct silk_table {
+    char *name;       /* an indicator-style name: results/<name> */
+    char *kind;       /* "trend", "forecast", "module", ... */
+    char *parameters; /* the options that made it, as text */
+    char *inputs;     /* the inputs: indicators and their files' sha256 */
+    char *created;    /* ISO 8601 UTC, set by the store when committed */
+    size_t n_rows, n_columns;
+    silk_table_column *columns;
+} silk_table;
+
+/* An empty table of n_rows rows (no columns yet); text fields "" . */
+SILK_API int silk_table_alloc(const char *name, const char *kind,
+                              size_t n_rows, silk_table **out,
+                              silk_error *err);
+SILK_API void silk_table_free(silk_table *table);
+/* Adds a column of NaN numbers or of "" texts; *out (may be NULL) points
+ * at it until the next column is added. */
+SILK_API int silk_table_add_column(silk_table *table, const char *name,
+                                   bool text, silk_table_column **out,
+                                   silk_error *err);
+/* Replaces row's text in a text column (copies it). */
+SILK_API int silk_table_set_text(silk_table_column *column, size_t row,
+                                 const char *text, silk_error *err);
+/* Replaces parameters or inputs (copies text). */
+SILK_API int silk_table_set_info(silk_table *table, const char *parameters,
+                                 const char *inputs, silk_error *err);
+
+/* Writes table as /results/<name> (replacing a table of that name) with
+ * the same atomic commit as silk_store_commit; everything else in the
+ * store is kept.  The store must exist. */
+SILK_API int silk_store_commit_table(const char *path,
+                                     const silk_table *table,
+                                     silk_error *err);
+/* Tables in name order; the name is borrowed from the store. */
+SILK_API size_t silk_store_table_count(const silk_store *store);
+SILK_API const char *silk_store_table_name(const silk_store *store, size_t i);
+/* Reads one table; SILK_ENOTFOUND names it. */
+SILK_API int silk_store_read_table(silk_store *store, const char *name,
+                                   silk_table **out, silk_error *err);
+
 /* Every provenance record, oldest first; free with
  * silk_store_provenance_free. */
 SILK_API int silk_store_provenance(silk_store *store, silk_provenance **out,

@@ -39,6 +39,7 @@ enum {
     OPT_METHOD = 1 << 20,  /* trend --method a,b */
     OPT_BREAK = 1 << 21,   /* trend --break P (repeatable) */
     OPT_THREADS = 1 << 22, /* --threads N */
+    OPT_SAVE = 1 << 23,    /* trend --save NAME */
     OPT_CHECK = 1 << 24 /* ingest --check */
 };
 
@@ -77,7 +78,7 @@ typedef struct cli_options {
     cli_where where_text[MAX_WHERE];
     size_t n_where;
     /* trend: --method list, --break periods, --threads (borrowed) */
-    const char *method, *threads;
+    const char *method, *threads, *save;
     silk_period breaks[MAX_BREAKS];
     size_t n_breaks;
     /* ingest --indicator FILE=NAME, borrowed from argv */

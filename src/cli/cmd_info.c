@@ -158,6 +158,47 @@ static void print_indicator(const silk_cube *cube, bool json, bool first_item)
     printf("}");
 }
 
+/* The result tables: name, kind, rows, columns, when, what made them. */
+static int print_tables(silk_store *store, bool json, silk_error *err)
+{
+    size_t n = silk_store_table_count(store);
+    if (json)
+        printf("  \"results\": [");
+    else if (n > 0)
+        printf("results (%zu table%s):\n", n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) {
+        silk_table *t = NULL;
+        int status = silk_store_read_table(store, silk_store_table_name(store,
+                                                                        i),
+                                           &t, err);
+        if (status != SILK_OK)
+            return status;
+        if (json) {
+            printf("%s\n    {\"name\": ", i ? "," : "");
+            cli_json_string(stdout, t->name);
+            printf(", \"kind\": ");
+            cli_json_string(stdout, t->kind);
+            printf(", \"rows\": %zu, \"columns\": %zu, \"created\": ",
+                   t->n_rows, t->n_columns);
+            cli_json_string(stdout, t->created);
+            printf(", \"parameters\": ");
+            cli_json_string(stdout, t->parameters);
+            printf(", \"inputs\": ");
+            cli_json_string(stdout, t->inputs);
+            printf("}");
+        } else {
+            printf("  %-20s %-8s %zu rows x %zu columns  %s\n", t->name,
+                   t->kind, t->n_rows, t->n_columns, t->created);
+            printf("  %-20s made by: %s\n", "", t->parameters);
+            printf("  %-20s from: %s\n", "", t->inputs);
+        }
+        silk_table_free(t);
+    }
+    if (json)
+        printf("%s],\n", n ? "\n  " : "");
+    return SILK_OK;
+}
+
 static void print_provenance(const silk_provenance *prov, size_t n, bool json)
 {
     if (!json) {
@@ -218,6 +259,8 @@ int cmd_info(int argc, char **argv)
     }
     if (opt.json)
         printf("\n  ],\n");
+    if (print_tables(store, opt.json, &err) != SILK_OK)
+        goto fail;
     print_provenance(prov, n_prov, opt.json);
     if (opt.json)
         printf("}\n");

@@ -22,7 +22,7 @@ static const char usage[] =
     "                      [--destination D[,D...]] [--from P] [--to P]\n"
     "                      [--where COL=V[,V]]... [--method M[,M...]]\n"
     "                      [--break P]... [--threads N] [--json]\n"
-    "                      [--store FILE]\n"
+    "                      [--save NAME] [--quiet] [--store FILE]\n"
     "Prints one CSV row (--json: one object) per series with enough values:\n"
     "  indicator,origin,destination,segment,n,first,last, then the columns\n"
     "  of each method (README \"Trend columns\"):\n"
@@ -38,7 +38,10 @@ static const char usage[] =
     "country-level destination).  --where sums only the selected categories\n"
     "of an indicator split by categorical columns (without --indicator: of\n"
     "every indicator that has those columns).  --threads (or\n"
-    "SILKSTAT_THREADS; default: every core) never changes the output.\n";
+    "SILKSTAT_THREADS; default: every core) never changes the output.\n"
+    "--save NAME also writes the rows into the store as the result table\n"
+    "results/NAME, with the command line and the inputs' provenance\n"
+    "(--quiet: save without printing).\n";
 
 /* ------------------------------------------------------------------ */
 /* Row text                                                            */
@@ -140,85 +143,92 @@ static void put_number(row *r, const char *name, double value)
 
 /* One segment's observed points, in period order. */
 typedef struct points {
-    const double *t, *y;
+    const double *t, *y; /* t: period ordinals */
     size_t n;
+    silk_freq freq;
 } points;
+
+/* A method's output column: a number, or a period (computed as its
+ * ordinal, printed and saved as its label). */
+typedef enum { COL_NUMBER, COL_PERIOD } col_kind;
+
+typedef struct column {
+    const char *name;
+    col_kind kind;
+} column;
 
 typedef struct method {
     const char *name;
-    const char *const *columns; /* NULL-terminated */
-    /* Puts the method's columns (NaN/empty where it failed) and returns
-     * SILK_OK or the failure in err. */
-    int (*emit)(const points *pts, row *r, silk_error *err);
+    const column *columns;
+    size_t n_columns;
+    /* Fills out[0..n_columns) (NaN where it has nothing) or fails. */
+    int (*compute)(const points *pts, double *out, silk_error *err);
 } method;
 
-static void put_numbers(row *r, const char *const *columns,
-                        const double *values)
-{
-    for (size_t i = 0; columns[i] != NULL; i++)
-        put_number(r, columns[i], values[i]);
-}
+static const column ols_columns[] = {
+    {"ols_slope", COL_NUMBER},     {"ols_se", COL_NUMBER},
+    {"ols_ci_low", COL_NUMBER},    {"ols_ci_high", COL_NUMBER},
+    {"ols_r2", COL_NUMBER},        {"ols_p", COL_NUMBER},
+    {"ols_intercept", COL_NUMBER}, {"ols_resid_sd", COL_NUMBER}};
 
-static const char *const ols_columns[] = {
-    "ols_slope",  "ols_se",        "ols_ci_low",   "ols_ci_high",
-    "ols_r2",     "ols_p",         "ols_intercept", "ols_resid_sd", NULL};
-
-static int emit_ols(const points *pts, row *r, silk_error *err)
+static int compute_ols(const points *pts, double *out, silk_error *err)
 {
     silk_ols ols;
     int status = silk_trend_ols(pts->t, pts->y, pts->n, &ols, err);
-    double v[8] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
     if (status == SILK_OK) {
-        double got[8] = {ols.slope, ols.slope_se, ols.slope_lo, ols.slope_hi,
-                         ols.r2,    ols.p,        ols.intercept,
-                         ols.resid_sd};
-        memcpy(v, got, sizeof v);
+        double v[] = {ols.slope, ols.slope_se, ols.slope_lo, ols.slope_hi,
+                      ols.r2,    ols.p,        ols.intercept, ols.resid_sd};
+        memcpy(out, v, sizeof v);
     }
-    put_numbers(r, ols_columns, v);
     return status;
 }
 
-static const char *const mk_columns[] = {"mk_s", "mk_var_s", "mk_z", "mk_p",
-                                         "mk_tau", NULL};
+static const column mk_columns[] = {
+    {"mk_s", COL_NUMBER}, {"mk_var_s", COL_NUMBER}, {"mk_z", COL_NUMBER},
+    {"mk_p", COL_NUMBER}, {"mk_tau", COL_NUMBER}};
 
-static int emit_mk(const points *pts, row *r, silk_error *err)
+static int compute_mk(const points *pts, double *out, silk_error *err)
 {
     silk_mk mk;
     int status = silk_trend_mann_kendall(pts->y, pts->n, &mk, err);
-    double v[5] = {NAN, NAN, NAN, NAN, NAN};
     if (status == SILK_OK) {
-        double got[5] = {mk.s, mk.var_s, mk.z, mk.p, mk.tau};
-        memcpy(v, got, sizeof v);
+        double v[] = {mk.s, mk.var_s, mk.z, mk.p, mk.tau};
+        memcpy(out, v, sizeof v);
     }
-    put_numbers(r, mk_columns, v);
     return status;
 }
 
-static const char *const sen_columns[] = {"sen_slope", "sen_ci_low",
-                                          "sen_ci_high", "sen_intercept",
-                                          NULL};
+static const column sen_columns[] = {
+    {"sen_slope", COL_NUMBER}, {"sen_ci_low", COL_NUMBER},
+    {"sen_ci_high", COL_NUMBER}, {"sen_intercept", COL_NUMBER}};
 
-static int emit_sen(const points *pts, row *r, silk_error *err)
+static int compute_sen(const points *pts, double *out, silk_error *err)
 {
     silk_sen sen;
     int status = silk_trend_sen(pts->t, pts->y, pts->n, 0.05, &sen, err);
-    double v[4] = {NAN, NAN, NAN, NAN};
     if (status == SILK_OK) {
-        double got[4] = {sen.slope, sen.lo, sen.hi, sen.intercept};
-        memcpy(v, got, sizeof v);
+        double v[] = {sen.slope, sen.lo, sen.hi, sen.intercept};
+        memcpy(out, v, sizeof v);
     }
-    put_numbers(r, sen_columns, v);
     return status;
 }
 
+#define COLUMNS(c) c, sizeof c / sizeof *c
+
 /* Every method, in output order (not the order --method lists them). */
 static const method methods[] = {
-    {"ols", ols_columns, emit_ols},
-    {"mk", mk_columns, emit_mk},
-    {"sen", sen_columns, emit_sen},
+    {"ols", COLUMNS(ols_columns), compute_ols},
+    {"mk", COLUMNS(mk_columns), compute_mk},
+    {"sen", COLUMNS(sen_columns), compute_sen},
 };
 #define N_METHODS (sizeof methods / sizeof *methods)
 #define DEFAULT_METHODS "ols,mk,sen"
+
+/* The base columns every row starts with. */
+static const char *const base_columns[] = {"indicator", "origin",
+                                           "destination", "segment", "n",
+                                           "first", "last"};
+#define N_BASE (sizeof base_columns / sizeof *base_columns)
 
 /* --method "a,b": the chosen methods as a bit set. */
 static int parse_methods(const char *list, unsigned *out, silk_error *err)
@@ -252,50 +262,113 @@ static int parse_methods(const char *list, unsigned *out, silk_error *err)
     return SILK_OK;
 }
 
+/* The chosen methods' columns in output order. */
+typedef struct layout {
+    const method *method[N_METHODS];
+    size_t n_methods;
+    size_t n_values; /* columns of all chosen methods */
+} layout;
+
+static layout make_layout(unsigned chosen)
+{
+    layout l = {.n_methods = 0};
+    for (size_t m = 0; m < N_METHODS; m++)
+        if (chosen & (1u << m)) {
+            l.method[l.n_methods++] = &methods[m];
+            l.n_values += methods[m].n_columns;
+        }
+    return l;
+}
+
 /* ------------------------------------------------------------------ */
 /* Jobs: one segment of one series                                     */
 /* ------------------------------------------------------------------ */
 
 typedef struct job {
-    size_t o, d;          /* on the cube's axes */
-    size_t first, end;    /* period positions [first, end) */
-    unsigned segment;     /* 1-based */
-    strbuf text, errors;  /* the row, and messages for stderr */
+    size_t o, d;            /* on the cube's axes */
+    size_t first, end;      /* period positions [first, end) */
+    unsigned segment;       /* 1-based */
+    size_t n;               /* values observed; < 3: no row */
+    size_t p_first, p_last; /* positions of the first and last value */
+    double *values;         /* layout.n_values results */
+    strbuf text, errors;    /* the row, and messages for stderr */
     bool failed;
 } job;
 
 typedef struct run_ctx {
     const silk_cube *cube;
-    unsigned methods;
+    const layout *layout;
     bool json;
     job *jobs;
-    double *scratch; /* per thread: 2 * n_period */
+    double *scratch; /* per thread: 2 * (n_period + 1) */
 } run_ctx;
 
-static void run_job(void *arg, size_t i, unsigned thread)
+/* Pass 1: the methods' numbers. */
+static void compute_job(void *arg, size_t i, unsigned thread)
 {
     run_ctx *ctx = arg;
     const silk_cube *cube = ctx->cube;
     job *jb = &ctx->jobs[i];
     double *t = ctx->scratch + (size_t)thread * 2 * (cube->n_period + 1);
     double *y = t + cube->n_period + 1;
-    size_t n = 0, p_first = 0, p_last = 0;
+    size_t n = 0;
     for (size_t p = jb->first; p < jb->end; p++) {
         double v = cube->value[silk_cube_index(cube, jb->o, jb->d, p)];
         if (isnan(v))
             continue;
         if (n == 0)
-            p_first = p;
-        p_last = p;
+            jb->p_first = p;
+        jb->p_last = p;
         t[n] = (double)silk_period_ordinal(cube->period[p]);
         y[n++] = v;
     }
+    jb->n = n;
+    for (size_t k = 0; k < ctx->layout->n_values; k++)
+        jb->values[k] = NAN;
     if (n < 3)
         return; /* too short for any method: no row */
+    points pts = {t, y, n, cube->freq};
+    double *out = jb->values;
+    for (size_t m = 0; m < ctx->layout->n_methods; m++) {
+        const method *me = ctx->layout->method[m];
+        silk_error err = {0};
+        if (me->compute(&pts, out, &err) != SILK_OK) {
+            for (size_t k = 0; k < me->n_columns; k++)
+                out[k] = NAN;
+            jb->failed = true;
+            char from[SILK_PERIOD_LABEL_MAX], to[SILK_PERIOD_LABEL_MAX];
+            silk_period_format(cube->period[jb->p_first], from);
+            silk_period_format(cube->period[jb->p_last], to);
+            sb_printf(&jb->errors, "silkstat: %s %s %s %s-%s: %s\n",
+                      cube->indicator, cube->origin[jb->o],
+                      cli_code_label(cube->destination[jb->d]), from, to,
+                      err.message);
+        }
+        out += me->n_columns;
+    }
+}
 
+/* A period column's label ("" for NaN). */
+static void period_label(silk_freq freq, double ordinal,
+                         char buf[SILK_PERIOD_LABEL_MAX])
+{
+    buf[0] = '\0';
+    if (!isnan(ordinal))
+        silk_period_format(silk_period_from_ordinal(freq, (long)ordinal), buf);
+}
+
+/* Pass 2 (when printing): the row's text. */
+static void format_job(void *arg, size_t i, unsigned thread)
+{
+    run_ctx *ctx = arg;
+    const silk_cube *cube = ctx->cube;
+    job *jb = &ctx->jobs[i];
+    (void)thread;
+    if (jb->n < 3)
+        return;
     char from[SILK_PERIOD_LABEL_MAX], to[SILK_PERIOD_LABEL_MAX];
-    silk_period_format(cube->period[p_first], from);
-    silk_period_format(cube->period[p_last], to);
+    silk_period_format(cube->period[jb->p_first], from);
+    silk_period_format(cube->period[jb->p_last], to);
     row r = {&jb->text, ctx->json, 0};
     if (ctx->json)
         sb_printf(r.out, "{");
@@ -303,20 +376,20 @@ static void run_job(void *arg, size_t i, unsigned thread)
     put_text(&r, "origin", cube->origin[jb->o]);
     put_text(&r, "destination", cli_code_label(cube->destination[jb->d]));
     put_number(&r, "segment", jb->segment);
-    put_number(&r, "n", (double)n);
+    put_number(&r, "n", (double)jb->n);
     put_text(&r, "first", from);
     put_text(&r, "last", to);
-    points pts = {t, y, n};
-    for (size_t m = 0; m < N_METHODS; m++) {
-        if (!(ctx->methods & (1u << m)))
-            continue;
-        silk_error err = {0};
-        if (methods[m].emit(&pts, &r, &err) != SILK_OK) {
-            jb->failed = true;
-            sb_printf(&jb->errors, "silkstat: %s %s %s %s-%s: %s\n",
-                      cube->indicator, cube->origin[jb->o],
-                      cli_code_label(cube->destination[jb->d]), from, to,
-                      err.message);
+    const double *v = jb->values;
+    for (size_t m = 0; m < ctx->layout->n_methods; m++) {
+        const method *me = ctx->layout->method[m];
+        for (size_t k = 0; k < me->n_columns; k++, v++) {
+            if (me->columns[k].kind == COL_PERIOD) {
+                char label[SILK_PERIOD_LABEL_MAX];
+                period_label(cube->freq, *v, label);
+                put_text(&r, me->columns[k].name, label);
+            } else {
+                put_number(&r, me->columns[k].name, *v);
+            }
         }
     }
     sb_printf(r.out, ctx->json ? "}" : "\n");
@@ -360,7 +433,81 @@ static int add_jobs(job **jobs, size_t *n, size_t *cap,
     return SILK_OK;
 }
 
-/* Prints the rows (and their messages) of jobs in order; frees them. */
+/* ------------------------------------------------------------------ */
+/* --save: every row into a result table                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct saved {
+    char **text;    /* N_BASE - 2 text columns a row (not segment, n) */
+    double *number; /* segment, n, frequency, then layout.n_values a row */
+    size_t n, cap;
+    size_t n_values;
+    bool failed;
+} saved;
+
+enum { SAVED_TEXT = 5, SAVED_NUMBERS = 3 };
+
+static void save_rows(saved *s, const silk_cube *cube, const job *jobs,
+                      size_t n)
+{
+    size_t per_row = SAVED_NUMBERS + s->n_values;
+    for (size_t i = 0; i < n && !s->failed; i++) {
+        const job *jb = &jobs[i];
+        if (jb->n < 3)
+            continue;
+        if (s->n == s->cap) {
+            size_t cap = s->cap ? s->cap * 2 : 1024;
+            char **text = realloc(s->text, cap * SAVED_TEXT * sizeof *text);
+            if (text != NULL)
+                s->text = text;
+            double *number =
+                realloc(s->number, cap * per_row * sizeof *number);
+            if (number != NULL)
+                s->number = number;
+            if (text == NULL || number == NULL) {
+                s->failed = true;
+                return;
+            }
+            s->cap = cap;
+        }
+        char from[SILK_PERIOD_LABEL_MAX], to[SILK_PERIOD_LABEL_MAX];
+        silk_period_format(cube->period[jb->p_first], from);
+        silk_period_format(cube->period[jb->p_last], to);
+        const char *texts[SAVED_TEXT] = {
+            cube->indicator, cube->origin[jb->o],
+            cli_code_label(cube->destination[jb->d]), from, to};
+        char **row_text = s->text + s->n * SAVED_TEXT;
+        for (size_t k = 0; k < SAVED_TEXT; k++)
+            if ((row_text[k] = strdup(texts[k])) == NULL) {
+                for (size_t j = 0; j < k; j++)
+                    free(row_text[j]);
+                s->failed = true;
+                return;
+            }
+        double *row_number = s->number + s->n * per_row;
+        row_number[0] = jb->segment;
+        row_number[1] = (double)jb->n;
+        row_number[2] = (double)cube->freq; /* for period columns */
+        memcpy(row_number + SAVED_NUMBERS, jb->values,
+               s->n_values * sizeof *jb->values);
+        s->n++;
+    }
+}
+
+static void saved_free(saved *s)
+{
+    for (size_t i = 0; i < s->n * SAVED_TEXT; i++)
+        free(s->text[i]);
+    free(s->text);
+    free(s->number);
+}
+
+/* ------------------------------------------------------------------ */
+/* Running                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Prints the rows (and their messages) of jobs in order and frees their
+ * text; returns false if any failed. */
 static bool flush(job *jobs, size_t n, bool json, bool *first_object)
 {
     bool ok = true;
@@ -385,34 +532,46 @@ static bool flush(job *jobs, size_t n, bool json, bool *first_object)
     return ok;
 }
 
-static void print_header(unsigned chosen)
+static void print_header(const layout *l)
 {
-    fputs("indicator,origin,destination,segment,n,first,last", stdout);
-    for (size_t m = 0; m < N_METHODS; m++)
-        if (chosen & (1u << m))
-            for (size_t c = 0; methods[m].columns[c] != NULL; c++)
-                printf(",%s", methods[m].columns[c]);
+    for (size_t k = 0; k < N_BASE; k++)
+        printf("%s%s", k ? "," : "", base_columns[k]);
+    for (size_t m = 0; m < l->n_methods; m++)
+        for (size_t c = 0; c < l->method[m]->n_columns; c++)
+            printf(",%s", l->method[m]->columns[c].name);
     putchar('\n');
 }
+
+/* What one run does with its rows. */
+typedef struct output {
+    const layout *layout;
+    unsigned threads;
+    bool print, json;
+    bool first_object;
+    saved *save; /* NULL without --save */
+    bool all_ok;
+} output;
 
 /* All series of one cube: the jobs in blocks, so memory stays bounded. */
 #define JOBS_PER_BLOCK 8192
 
 static int trend_cube(const silk_cube *cube, const cli_options *opt,
-                      const cli_pick *po, const cli_pick *pd, unsigned chosen,
-                      unsigned threads, bool *all_ok, bool *first_object,
+                      const cli_pick *po, const cli_pick *pd, output *out,
                       silk_error *err)
 {
     size_t first, end;
     cli_period_range(cube, opt, &first, &end);
     job *jobs = NULL;
     size_t n = 0, cap = 0;
-    run_ctx ctx = {cube, chosen, opt->json, NULL, NULL};
-    ctx.scratch = malloc((size_t)threads * 2 * (cube->n_period + 1) *
+    size_t n_values = out->layout->n_values;
+    run_ctx ctx = {cube, out->layout, out->json, NULL, NULL};
+    ctx.scratch = malloc((size_t)out->threads * 2 * (cube->n_period + 1) *
                          sizeof *ctx.scratch);
-    if (ctx.scratch == NULL)
-        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    double *values = malloc(JOBS_PER_BLOCK * 2 * (n_values + 1) *
+                            sizeof *values);
     int status = SILK_OK;
+    if (ctx.scratch == NULL || values == NULL)
+        status = silk_error_set(err, SILK_ENOMEM, "out of memory");
     for (size_t a = 0; a < po->n && status == SILK_OK; a++)
         for (size_t b = 0; b < pd->n && status == SILK_OK; b++) {
             if (add_jobs(&jobs, &n, &cap, cube, opt, po->index[a],
@@ -420,15 +579,112 @@ static int trend_cube(const silk_cube *cube, const cli_options *opt,
                 status = silk_error_set(err, SILK_ENOMEM, "out of memory");
                 break;
             }
-            if (n >= JOBS_PER_BLOCK || (a + 1 == po->n && b + 1 == pd->n)) {
-                ctx.jobs = jobs;
-                cli_parallel_for(n, threads, run_job, &ctx);
-                *all_ok &= flush(jobs, n, opt->json, first_object);
-                n = 0;
-            }
+            /* a series adds at most MAX_BREAKS + 1 segments: a block
+             * holds fewer than 2 * JOBS_PER_BLOCK jobs */
+            if (n < JOBS_PER_BLOCK && (a + 1 < po->n || b + 1 < pd->n))
+                continue;
+            for (size_t i = 0; i < n; i++)
+                jobs[i].values = values + i * n_values;
+            ctx.jobs = jobs;
+            cli_parallel_for(n, out->threads, compute_job, &ctx);
+            if (out->print)
+                cli_parallel_for(n, out->threads, format_job, &ctx);
+            if (out->save != NULL)
+                save_rows(out->save, cube, jobs, n);
+            out->all_ok &= flush(jobs, n, out->json, &out->first_object);
+            n = 0;
         }
+    free(values);
     free(jobs);
     free(ctx.scratch);
+    return status;
+}
+
+/* The table of every saved row, with what made it. */
+static int save_table(const cli_options *opt, const layout *l,
+                      const saved *s, silk_store *store, char **names,
+                      size_t n_names, int argc, char **argv, silk_error *err)
+{
+    silk_table *t = NULL;
+    int status = silk_table_alloc(opt->save, "trend", s->n, &t, err);
+    size_t per_row = SAVED_NUMBERS + s->n_values;
+    /* columns: the base ones, then each method's */
+    for (size_t k = 0, text = 0, number = 0;
+         k < N_BASE && status == SILK_OK; k++) {
+        bool is_text = strcmp(base_columns[k], "segment") != 0 &&
+                       strcmp(base_columns[k], "n") != 0;
+        silk_table_column *c = NULL;
+        status = silk_table_add_column(t, base_columns[k], is_text, &c, err);
+        for (size_t r = 0; r < s->n && status == SILK_OK; r++) {
+            if (is_text) {
+                free(c->string[r]);
+                c->string[r] = s->text[r * SAVED_TEXT + text];
+                s->text[r * SAVED_TEXT + text] = NULL;
+            } else {
+                c->number[r] = s->number[r * per_row + number];
+            }
+        }
+        if (is_text)
+            text++;
+        else
+            number++;
+    }
+    size_t v = SAVED_NUMBERS;
+    for (size_t m = 0; m < l->n_methods && status == SILK_OK; m++)
+        for (size_t k = 0; k < l->method[m]->n_columns && status == SILK_OK;
+             k++, v++) {
+            const column *col = &l->method[m]->columns[k];
+            bool is_period = col->kind == COL_PERIOD;
+            silk_table_column *c = NULL;
+            status = silk_table_add_column(t, col->name, is_period, &c, err);
+            for (size_t r = 0; r < s->n && status == SILK_OK; r++) {
+                double x = s->number[r * per_row + v];
+                if (!is_period) {
+                    c->number[r] = x;
+                    continue;
+                }
+                char label[SILK_PERIOD_LABEL_MAX];
+                period_label((silk_freq)s->number[r * per_row + 2], x,
+                             label);
+                status = silk_table_set_text(c, r, label, err);
+            }
+        }
+    /* parameters: the command line; inputs: each indicator's files */
+    strbuf params = {0}, inputs = {0};
+    for (int a = 1; a < argc; a++)
+        sb_printf(&params, "%s%s", a > 1 ? " " : "", argv[a]);
+    silk_provenance *prov = NULL;
+    size_t n_prov = 0;
+    if (status == SILK_OK)
+        status = silk_store_provenance(store, &prov, &n_prov, err);
+    for (size_t i = 0; i < n_names && status == SILK_OK; i++) {
+        sb_printf(&inputs, "%s%s:", i ? "; " : "", names[i]);
+        for (size_t p = 0; p < n_prov; p++) {
+            /* indicators is "a,b,c": match a whole name */
+            const char *list = prov[p].indicators;
+            size_t len = strlen(names[i]);
+            for (const char *hit = strstr(list, names[i]); hit != NULL;
+                 hit = strstr(hit + 1, names[i]))
+                if ((hit == list || hit[-1] == ',') &&
+                    (hit[len] == '\0' || hit[len] == ',')) {
+                    sb_printf(&inputs, " %s sha256:%.16s", prov[p].file,
+                              prov[p].sha256);
+                    break;
+                }
+        }
+    }
+    silk_store_provenance_free(prov, n_prov);
+    if (status == SILK_OK && (params.failed || inputs.failed))
+        status = silk_error_set(err, SILK_ENOMEM, "out of memory");
+    if (status == SILK_OK)
+        status = silk_table_set_info(t, params.text ? params.text : "",
+                                     inputs.text ? inputs.text : "", err);
+    sb_free(&params);
+    sb_free(&inputs);
+    /* the store is read-only while open: the commit reopens it */
+    if (status == SILK_OK)
+        status = silk_store_commit_table(opt->store, t, err);
+    silk_table_free(t);
     return status;
 }
 
@@ -439,7 +695,8 @@ int cmd_trend(int argc, char **argv)
                            OPT_STORE | OPT_INDICATOR | OPT_ORIGIN |
                                OPT_DESTINATION | OPT_FROM | OPT_TO |
                                OPT_COUNTRIES | OPT_WHERE | OPT_JSON |
-                               OPT_METHOD | OPT_BREAK | OPT_THREADS,
+                               OPT_METHOD | OPT_BREAK | OPT_THREADS |
+                               OPT_SAVE | OPT_QUIET,
                            usage, &opt);
     if (status != CLI_GO)
         return status;
@@ -448,10 +705,22 @@ int cmd_trend(int argc, char **argv)
     silk_store *store = NULL;
     char **names = NULL;
     size_t n_names = 0;
-    unsigned chosen = 0, threads = 1;
-    bool all_ok = true, first_object = true;
+    unsigned chosen = 0;
+    layout l;
+    saved save = {0};
+    output out = {.layout = &l, .threads = 1, .print = !opt.quiet,
+                  .json = opt.json, .first_object = true,
+                  .save = opt.save ? &save : NULL, .all_ok = true};
+    if (opt.save != NULL &&
+        !silk_indicator_name_valid(opt.save, strlen(opt.save))) {
+        silk_error_set(&err, SILK_EINVAL,
+                       "--save '%s' is not a result name; expected 1-64 "
+                       "letters, digits, '_', '.' or '-'", opt.save);
+        status = cli_fail(&err);
+        goto done;
+    }
     if (parse_methods(opt.method, &chosen, &err) != SILK_OK ||
-        cli_thread_count(opt.threads, &threads, &err) != SILK_OK ||
+        cli_thread_count(opt.threads, &out.threads, &err) != SILK_OK ||
         cli_load_countries(&opt, false, &err) != SILK_OK ||
         silk_store_open(opt.store, &store, &err) != SILK_OK ||
         cli_indicators(store, opt.indicator, &names, &n_names, &err) !=
@@ -459,10 +728,12 @@ int cmd_trend(int argc, char **argv)
         status = cli_fail(&err);
         goto done;
     }
-    if (opt.json)
+    l = make_layout(chosen);
+    save.n_values = l.n_values;
+    if (out.print && opt.json)
         fputs("[", stdout);
-    else
-        print_header(chosen);
+    else if (out.print)
+        print_header(&l);
     for (size_t i = 0; i < n_names; i++) {
         silk_cube *cube = NULL;
         cli_pick po = {0}, pd = {0};
@@ -478,8 +749,7 @@ int cmd_trend(int argc, char **argv)
         if (cli_apply_where(&opt, &cube, &err) != SILK_OK ||
             cli_pick_cube(&opt, cube, n_names > 1, &po, &pd, &err) !=
                 SILK_OK ||
-            trend_cube(cube, &opt, &po, &pd, chosen, threads, &all_ok,
-                       &first_object, &err) != SILK_OK) {
+            trend_cube(cube, &opt, &po, &pd, &out, &err) != SILK_OK) {
             cli_pick_release(&po);
             cli_pick_release(&pd);
             silk_cube_free(cube);
@@ -490,11 +760,23 @@ int cmd_trend(int argc, char **argv)
         cli_pick_release(&pd);
         silk_cube_free(cube);
     }
-    if (opt.json)
-        fputs(first_object ? "]\n" : "\n]\n", stdout);
-    status = all_ok ? 0 : 1;
+    if (out.print && opt.json)
+        fputs(out.first_object ? "]\n" : "\n]\n", stdout);
+    if (save.failed) {
+        silk_error_set(&err, SILK_ENOMEM, "out of memory keeping the rows");
+        status = cli_fail(&err);
+        goto done;
+    }
+    if (opt.save != NULL &&
+        save_table(&opt, &l, &save, store, names, n_names, argc, argv,
+                   &err) != SILK_OK) {
+        status = cli_fail(&err);
+        goto done;
+    }
+    status = out.all_ok ? 0 : 1;
 
 done:
+    saved_free(&save);
     cli_indicators_free(names, n_names);
     silk_store_close(store);
     cli_options_release(&opt);

@@ -43,6 +43,7 @@ static const struct option long_options[] = {
     {"method", required_argument, NULL, 'M'},
     {"break", required_argument, NULL, 'B'},
     {"threads", required_argument, NULL, 'N'},
+    {"save", required_argument, NULL, 'Y'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -76,6 +77,7 @@ static unsigned option_bit(int c)
     case 'M': return OPT_METHOD;
     case 'B': return OPT_BREAK;
     case 'N': return OPT_THREADS;
+    case 'Y': return OPT_SAVE;
     }
     return 0;
 }
@@ -314,6 +316,7 @@ static int parse_options(int argc, char **argv, unsigned allowed,
             break;
         case 'M': opt->method = optarg; break;
         case 'N': opt->threads = optarg; break;
+        case 'Y': opt->save = optarg; break;
         case 'B':
             if (opt->n_breaks == MAX_BREAKS) {
                 cli_usage_error("at most %d --break options", MAX_BREAKS);

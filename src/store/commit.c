@@ -33,6 +33,7 @@ typedef struct commit_state {
     hid_t file;
     hid_t indicators;
     bool tmp_created;
+    const silk_table *table; /* a result table to add, or NULL */
 } commit_state;
 
 static char *concat(const char *a, const char *b)
@@ -610,6 +611,39 @@ static int merge_indicator(commit_state *st, const silk_batch *batch, size_t i,
     return status;
 }
 
+/* /results: the old store's tables (re-written, as indicators are, so
+ * their dimension stays attached), then the new one, which replaces a
+ * table of the same name. */
+static int write_results(commit_state *st, silk_error *err)
+{
+    size_t n_old = st->old != NULL ? silk_store_table_count(st->old) : 0;
+    if (n_old == 0 && st->table == NULL)
+        return SILK_OK;
+    hid_t results = H5Gcreate2(st->file, "results", H5P_DEFAULT, H5P_DEFAULT,
+                               H5P_DEFAULT);
+    if (results < 0)
+        return store_h5_fail(err, st->path, "cannot create '/results'");
+    int status = SILK_OK;
+    for (size_t i = 0; i < n_old && status == SILK_OK; i++) {
+        const char *name = silk_store_table_name(st->old, i);
+        if (st->table != NULL && strcmp(name, st->table->name) == 0)
+            continue;
+        silk_table *old = NULL;
+        status = silk_store_read_table(st->old, name, &old, err);
+        if (status == SILK_OK)
+            status = store_h5_write_table(results, old, old->created,
+                                          st->path, err);
+        silk_table_free(old);
+    }
+    if (status == SILK_OK && st->table != NULL) {
+        char now[32];
+        utc_now(now);
+        status = store_h5_write_table(results, st->table, now, st->path, err);
+    }
+    H5Gclose(results);
+    return status;
+}
+
 /* Writes the whole new store into st->tmp_path and closes it. */
 static int write_store(commit_state *st, const silk_batch *batch,
                        silk_error *err)
@@ -662,6 +696,8 @@ static int write_store(commit_state *st, const silk_batch *batch,
                        status == SILK_OK; i++)
         status = merge_indicator(st, batch, i, err);
     if (status == SILK_OK)
+        status = write_results(st, err);
+    if (status == SILK_OK)
         status = write_provenance(st, batch, err);
     if (status != SILK_OK)
         goto done;
@@ -698,11 +734,11 @@ static void commit_release(commit_state *st, bool failed)
     free(st->lock_path);
 }
 
-int silk_store_commit(const char *path, const silk_batch *batch,
-                      silk_error *err)
+static int commit(const char *path, const silk_batch *batch,
+                  const silk_table *table, silk_error *err)
 {
     commit_state st = {.path = path, .lock_fd = -1, .fapl = -1, .file = -1,
-                       .indicators = -1};
+                       .indicators = -1, .table = table};
     char suffix[32];
     char *dir = NULL;
     const char *base;
@@ -728,7 +764,7 @@ int silk_store_commit(const char *path, const silk_batch *batch,
     /* An existing file must be a silkstat store: anything else (another
      * HDF5 file, a CSV given as --store) is refused, never overwritten. */
     status = silk_store_open(path, &st.old, err);
-    if (status == SILK_ENOTFOUND) {
+    if (status == SILK_ENOTFOUND && table == NULL) {
         if (err != NULL)
             silk_error_clear(err);
         status = SILK_OK;
@@ -754,5 +790,24 @@ int silk_store_commit(const char *path, const silk_batch *batch,
 done:
     commit_release(&st, status != SILK_OK && !renamed);
     free(dir);
+    return status;
+}
+
+int silk_store_commit(const char *path, const silk_batch *batch,
+                      silk_error *err)
+{
+    return commit(path, batch, NULL, err);
+}
+
+int silk_store_commit_table(const char *path, const silk_table *table,
+                            silk_error *err)
+{
+    silk_batch *empty = NULL;
+    if (table == NULL)
+        return silk_error_set(err, SILK_EINVAL, "no table given");
+    int status = silk_batch_alloc(&empty, err);
+    if (status == SILK_OK)
+        status = commit(path, empty, table, err);
+    silk_batch_free(empty);
     return status;
 }

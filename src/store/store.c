@@ -19,6 +19,8 @@ struct silk_store {
     hid_t file;
     char **names; /* indicators, strcmp order */
     size_t n_names;
+    char **tables; /* result tables, strcmp order */
+    size_t n_tables;
 };
 
 /* ------------------------------------------------------------------ */
@@ -216,13 +218,38 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
+/* The names of the links in group `name` of file (none if absent), in
+ * strcmp order. */
+static int list_group(hid_t file, const char *name, const char *path,
+                      name_list *list, silk_error *err)
+{
+    htri_t has = H5Lexists(file, name, H5P_DEFAULT);
+    if (has < 0)
+        return store_h5_fail(err, path, "cannot look up '/%s'", name);
+    if (has == 0)
+        return SILK_OK;
+    hid_t group = H5Gopen2(file, name, H5P_DEFAULT);
+    if (group < 0)
+        return store_h5_fail(err, path, "cannot open '/%s'", name);
+    int status = SILK_OK;
+    if (H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_name,
+                   list) < 0)
+        status = list->failed
+                     ? silk_error_set(err, SILK_ENOMEM, "out of memory")
+                     : store_h5_fail(err, path, "cannot list '/%s'", name);
+    H5Gclose(group);
+    /* HDF5 orders by its own comparison; the contract says strcmp. */
+    if (status == SILK_OK && list->n > 1)
+        qsort(list->names, list->n, sizeof *list->names, compare_names);
+    return status;
+}
+
 int silk_store_open(const char *path, silk_store **out, silk_error *err)
 {
     silk_store *store = NULL;
-    hid_t group = -1;
     name_list list = {0};
     struct stat st;
-    htri_t is_hdf5, has;
+    htri_t is_hdf5;
     int status = SILK_OK;
 
     *out = NULL;
@@ -260,29 +287,15 @@ int silk_store_open(const char *path, silk_store **out, silk_error *err)
     status = store_h5_check_format(store->file, path, err);
     if (status != SILK_OK)
         goto done;
-    has = H5Lexists(store->file, "indicators", H5P_DEFAULT);
-    if (has < 0) {
-        status = store_h5_fail(err, path, "cannot look up '/indicators'");
+    status = list_group(store->file, "indicators", path, &list, err);
+    if (status != SILK_OK)
         goto done;
-    }
-    if (has > 0) {
-        group = H5Gopen2(store->file, "indicators", H5P_DEFAULT);
-        if (group < 0) {
-            status = store_h5_fail(err, path, "cannot open '/indicators'");
-            goto done;
-        }
-        if (H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_name,
-                       &list) < 0) {
-            if (list.failed)
-                status = silk_error_set(err, SILK_ENOMEM, "out of memory");
-            else
-                status = store_h5_fail(err, path, "cannot list '/indicators'");
-            goto done;
-        }
-        /* HDF5 orders by its own comparison; the contract says strcmp. */
-        if (list.n > 1)
-            qsort(list.names, list.n, sizeof *list.names, compare_names);
-    }
+    name_list tables = {0};
+    status = list_group(store->file, "results", path, &tables, err);
+    store->tables = tables.names;
+    store->n_tables = tables.n;
+    if (status != SILK_OK)
+        goto done;
     store->names = list.names;
     store->n_names = list.n;
     list.names = NULL;
@@ -290,8 +303,6 @@ int silk_store_open(const char *path, silk_store **out, silk_error *err)
     *out = store;
     store = NULL;
 done:
-    if (group >= 0)
-        H5Gclose(group);
     free_names(list.names, list.n);
     silk_store_close(store);
     return status;
@@ -304,8 +315,36 @@ void silk_store_close(silk_store *store)
     if (store->file > 0)
         H5Fclose(store->file);
     free_names(store->names, store->n_names);
+    free_names(store->tables, store->n_tables);
     free(store->path);
     free(store);
+}
+
+size_t silk_store_table_count(const silk_store *store)
+{
+    return store->n_tables;
+}
+
+const char *silk_store_table_name(const silk_store *store, size_t i)
+{
+    return i < store->n_tables ? store->tables[i] : NULL;
+}
+
+int silk_store_read_table(silk_store *store, const char *name,
+                          silk_table **out, silk_error *err)
+{
+    *out = NULL;
+    if (bsearch(&name, store->tables, store->n_tables, sizeof *store->tables,
+                compare_names) == NULL)
+        return silk_error_set(err, SILK_ENOTFOUND,
+                              "no result table '%s' in store '%s'", name,
+                              store->path);
+    hid_t results = H5Gopen2(store->file, "results", H5P_DEFAULT);
+    if (results < 0)
+        return store_h5_fail(err, store->path, "cannot open '/results'");
+    int status = store_h5_read_table(results, name, store->path, out, err);
+    H5Gclose(results);
+    return status;
 }
 
 size_t silk_store_indicator_count(const silk_store *store)

@@ -12,6 +12,8 @@
  *       flags   uint32  same shape, CF flag_masks / flag_meanings
  *       detail/ only for indicators split by categorical columns: the
  *               rows as read (see detail_h5.c); value is then their sum
+ *   /results/<name>/       result tables (trend --save, modules): see
+ *                          table_h5.c
  *   /provenance            1-D compound, one row per ingested file
  *   /record                its netCDF-style dimension (no values)
  */
@@ -79,6 +81,14 @@ int store_h5_write_detail(hid_t group, const silk_cube *cube,
                           silk_error *err);
 int store_h5_read_detail(hid_t group, silk_cube *cube, const char *path,
                          silk_error *err);
+
+/* Result tables (table_h5.c): written as results/<name> into the group
+ * results with the commit time; read by name. */
+int store_h5_write_table(hid_t results, const silk_table *table,
+                         const char *created, const char *path,
+                         silk_error *err);
+int store_h5_read_table(hid_t results, const char *name, const char *path,
+                        silk_table **out, silk_error *err);
 
 /* Provenance rows as HDF5 reads and writes them. */
 typedef struct store_prov_row {

@@ -120,4 +120,33 @@ SILKSTAT_THREADS=5 "$SILKSTAT" trend --store many.h5 > t5.csv
 if cmp -s t1.csv t2.csv && cmp -s t1.csv t5.csv && [ "$(wc -l < t1.csv)" -eq 57 ]; then
     ok "56 series, identical output for 1, 2 and 5 threads"
 else not_ok "thread counts change the output"; wc -l t1.csv t2.csv t5.csv; fi
+
+# --save: the rows into the store as results/NAME, the same numbers
+run trend --store many.h5 --save all_m --quiet
+expect_status 0 "--save --quiet"
+test ! -s "$TMP/.stdout" && ok "--quiet prints nothing" || not_ok "--quiet printed"
+run info --store many.h5
+grep -q "^  all_m  *trend    56 rows x 24 columns" "$TMP/.stdout" &&
+    grep -q "made by: --store many.h5 --save all_m --quiet" "$TMP/.stdout" &&
+    grep -q "from: m: many.csv sha256:" "$TMP/.stdout" &&
+    ok "info lists the table, its command line and inputs" || { not_ok "info results"; cat "$TMP/.stdout"; }
+/usr/bin/python3 - many.h5 t1.csv <<'PY' && ok "the saved table holds the printed rows exactly" || not_ok "saved table"
+import csv, math, sys, h5py
+rows = list(csv.DictReader(open(sys.argv[2])))
+with h5py.File(sys.argv[1], "r") as f:
+    g = f["results/all_m"]
+    assert g.attrs["kind"] in (b"trend", "trend")
+    for name in rows[0]:
+        col = g[name][...]
+        assert len(col) == len(rows), name
+        for r, v in zip(rows, col):
+            if isinstance(v, bytes):
+                assert v.decode() == r[name], (name, v, r[name])
+            elif r[name] == "":
+                assert math.isnan(v), (name, v)
+            else:
+                assert float(r[name]) == v, (name, v, r[name])
+PY
+run trend --store many.h5 --save "../x" --quiet
+expect_status 2 "a bad --save name"
 finish
