@@ -21,7 +21,7 @@ CFLAGS  ?= -O2 -g
 # The flags the code needs whatever CFLAGS the caller gives.
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
            -fvisibility=hidden -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
-LDLIBS  := $(HDF5_LDIR) -lhdf5_hl $(PKG_LIBS) -lcsv -lpthread -lm
+LDLIBS  := $(HDF5_LDIR) -lhdf5_hl $(PKG_LIBS) -lcsv -lz -lpthread -lm
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 

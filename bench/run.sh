@@ -5,13 +5,17 @@
 # means.  Benchmarks print numbers, they are not tests: this script never
 # fails (exit 0) - a missing tool or a failed step prints "skipped (reason)".
 #
-# Then the same for a real file, ../shared/datasets/unhcr_population.csv
-# (UNHCR_FILE; skipped with a message when absent): silkstat's ingest
-# against pandas's.
+# Then the ingest alone at scale, on a generated file of INGEST_ROWS rows
+# (default 10000000, about 360 MB; 0 skips it), and on a real file,
+# ../shared/datasets/unhcr_population.csv (UNHCR_FILE; skipped with a
+# message when absent): silkstat against pandas, and both against libcsv
+# alone (bench/csv_floor.c: the parse without any work, on one core).
 #
 # Environment: SILKSTAT (default build/silkstat), SEED (default 1),
 # CC (default cc), PYTHON (default /usr/bin/python3), RSCRIPT (default Rscript),
-# UNHCR_FILE (default ../shared/datasets/unhcr_population.csv).
+# UNHCR_FILE (default ../shared/datasets/unhcr_population.csv),
+# INGEST_ROWS (default 10000000), TIDY (compact, the default: unit and
+# source left empty, about 36 bytes a row; full: both filled, about 70).
 set -u
 
 cd "$(dirname "$0")/.." || exit 0
@@ -22,32 +26,62 @@ CC=${CC:-cc}
 PYTHON=${PYTHON:-/usr/bin/python3}
 RSCRIPT=${RSCRIPT:-Rscript}
 UNHCR_FILE=${UNHCR_FILE:-../shared/datasets/unhcr_population.csv}
+INGEST_ROWS=${INGEST_ROWS:-10000000}
+TIDY=${TIDY:-compact}
 OUT=build/bench
 mkdir -p "$OUT" || exit 0
 
 case $ROWS in
     '' | *[!0-9]*) echo "bench: ROWS must be a positive integer, got '$ROWS'"; exit 0 ;;
 esac
+case $INGEST_ROWS in
+    '' | *[!0-9]*) echo "bench: INGEST_ROWS must be an integer, got '$INGEST_ROWS'"; exit 0 ;;
+esac
+case $TIDY in
+    compact) GEN_FLAGS=--compact ;;
+    full) GEN_FLAGS= ;;
+    *) echo "bench: TIDY must be compact or full, got '$TIDY'"; exit 0 ;;
+esac
 
-# --- the generator --------------------------------------------------------
+# --- the generator and the floor ------------------------------------------
 # -ffp-contract=off: no fused multiply-add, so the file is the same on
-# every machine (see gen_tidy.c).
-if ! $CC -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -Wshadow \
-        -Wstrict-prototypes -Wmissing-prototypes \
-        -o "$OUT/gen_tidy" bench/gen_tidy.c; then
-    echo "bench: skipped (gen_tidy did not build)"
-    exit 0
-fi
-FILE=$OUT/tidy_${ROWS}_seed${SEED}.csv
-if [ ! -s "$FILE" ] || [ "$OUT/gen_tidy" -nt "$FILE" ]; then
-    echo "generating $FILE ..."
-    if ! "$OUT/gen_tidy" "$ROWS" "$SEED" > "$FILE.tmp"; then
-        rm -f "$FILE.tmp"
-        echo "bench: skipped (gen_tidy failed)"
+# every machine (see gen_tidy.c).  Rebuilt only when its source changed,
+# so a generated file is kept while the generator is the same.
+if [ ! -x "$OUT/gen_tidy" ] || [ bench/gen_tidy.c -nt "$OUT/gen_tidy" ]; then
+    if ! $CC -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -Wshadow \
+            -Wstrict-prototypes -Wmissing-prototypes \
+            -o "$OUT/gen_tidy" bench/gen_tidy.c; then
+        rm -f "$OUT/gen_tidy"
+        echo "bench: skipped (gen_tidy did not build)"
         exit 0
     fi
-    mv "$FILE.tmp" "$FILE"
 fi
+# libcsv alone (csv_floor.c); a missing libcsv only skips the floor.
+if [ ! -x "$OUT/csv_floor" ] || [ bench/csv_floor.c -nt "$OUT/csv_floor" ]; then
+    $CC -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror -Wshadow \
+        -Wstrict-prototypes -Wmissing-prototypes \
+        -o "$OUT/csv_floor" bench/csv_floor.c -lcsv 2> "$OUT/csv_floor.build" ||
+        rm -f "$OUT/csv_floor"
+fi
+
+# generate ROWS: sets GENERATED to the file (kept and reused).
+generate() {
+    GENERATED=$OUT/tidy_${TIDY}_${1}_seed${SEED}.csv
+    if [ ! -s "$GENERATED" ] || [ "$OUT/gen_tidy" -nt "$GENERATED" ]; then
+        echo "generating $GENERATED ..."
+        if ! "$OUT/gen_tidy" $GEN_FLAGS "$1" "$SEED" > "$GENERATED.tmp"; then
+            rm -f "$GENERATED.tmp"
+            return 1
+        fi
+        mv "$GENERATED.tmp" "$GENERATED"
+    fi
+    return 0
+}
+if ! generate "$ROWS"; then
+    echo "bench: skipped (gen_tidy failed)"
+    exit 0
+fi
+FILE=$GENERATED
 BYTES=$(wc -c < "$FILE")
 echo "input: $FILE, $ROWS rows, $BYTES bytes, sha256 $(sha256sum "$FILE" | cut -c1-16)..."
 
@@ -160,13 +194,14 @@ else
 fi
 
 # --- (3) pandas + numpy + h5py ---------------------------------------------
-PANDAS_TREND_OK=
+PANDAS_TREND_OK=; PANDAS_INGEST=; PANDAS_INGEST_KIB=
 if ! "$PYTHON" -c 'import pandas, numpy, h5py' > /dev/null 2>&1; then
     skip ingest pandas+h5py "$PYTHON cannot import pandas, numpy and h5py"
     skip trend pandas+numpy "$PYTHON cannot import pandas, numpy and h5py"
 else
     echo "pandas ingest ..."
     if timed pandas_ingest "$PYTHON" bench/peer_pandas.py ingest "$FILE" "$OUT/pandas.h5"; then
+        PANDAS_INGEST=$SECS; PANDAS_INGEST_KIB=$KIB
         row ingest pandas+h5py "$SECS" "$ROWS" rows "$MB" "$KIB" "$BASE_INGEST" "$BASE_INGEST_KIB"
         echo "pandas trend ..."
         if timed pandas_trend "$PYTHON" bench/peer_pandas.py trend "$OUT/pandas.h5" "$OUT/pandas_trend.csv"; then
@@ -221,45 +256,108 @@ if [ -n "$BASE_TREND" ] && [ -n "$PANDAS_TREND_OK" ]; then
         echo "agreement check skipped (compare failed)"
 fi
 
+# --- the ingest alone: silkstat, pandas and libcsv on one file ---------------
+# Issue 3: the whole ingest of a 392 MB tidy file in under 1.5 s where
+# pandas took 5.2 s and libcsv alone 1.0 s, i.e. within about 1.5 times
+# the bare parse, with peak memory under the cube + 100 MB.
+
+# scale_line TOOL SECS KIB ROWS MB SILK_SECS FLOOR_SECS
+scale_line() {
+    awk -v tool="$1" -v s="$2" -v kib="$3" -v n="$4" -v mb="$5" -v base="$6" \
+        -v floor="$7" 'BEGIN {
+        rate = (s > 0) ? sprintf("%.0f", n / s) : "-";
+        mbs = (s > 0) ? sprintf("%.1f", mb / s) : "-";
+        mem = (kib == "") ? "-" : sprintf("%.0f", kib / 1024);
+        vs = (base == "" || base <= 0) ? "-" : sprintf("%.2f", s / base);
+        vf = (floor == "" || floor <= 0) ? "-" : sprintf("%.2f", s / floor);
+        printf "%-40s %8.2f %9s %11s %8s %10s %9s\n", tool, s, mem, rate, mbs, vs, vf }'
+}
+
+# ingest_vs NAME FILE ROWS MODE: silkstat's ingest, the pandas peer
+# (peer_pandas.py MODE: ingest or ingest-unhcr) and libcsv alone on FILE,
+# then a table.  REUSE_SILK="SECS KIB CELLS" and REUSE_PANDAS="SECS KIB"
+# give figures measured already on the same file (the main table's).
+ingest_vs() {
+    local name=$1 file=$2 rows=$3 mode=$4 mb lines=() store=$OUT/$1.h5
+    local silk_secs= silk_kib= cells= pandas_secs= pandas_kib= floor= strict=
+    local floor_kib=
+    mb=$(awk -v b="$(wc -c < "$file")" 'BEGIN { printf "%.3f", b / 1e6 }')
+    if [ -n "${REUSE_SILK:-}" ]; then
+        read -r silk_secs silk_kib cells <<< "$REUSE_SILK"
+    elif [ ! -x "$SILKSTAT" ]; then
+        lines+=("silkstat: skipped (no executable $SILKSTAT; run make)")
+    else
+        rm -f "$store" "$store.lock"
+        echo "silkstat ingest $file ..."
+        if timed "silk_$name" "$SILKSTAT" ingest --store "$store" --quiet "$file"; then
+            silk_secs=$SECS; silk_kib=$KIB
+            cells=$(cube_cells "$store")
+        else
+            lines+=("silkstat: failed: $(head -c 200 "$OUT/silk_$name.err")")
+        fi
+    fi
+    if [ -n "${REUSE_PANDAS:-}" ]; then
+        read -r pandas_secs pandas_kib <<< "$REUSE_PANDAS"
+    elif ! "$PYTHON" -c 'import pandas, numpy, h5py' > /dev/null 2>&1; then
+        lines+=("pandas+h5py: skipped ($PYTHON cannot import pandas, numpy and h5py)")
+    else
+        echo "pandas $mode $file ..."
+        if timed "pandas_$name" "$PYTHON" bench/peer_pandas.py "$mode" "$file" "$OUT/pandas_$name.h5"; then
+            pandas_secs=$SECS; pandas_kib=$KIB
+        else
+            lines+=("pandas+h5py: failed: $(tail -n 1 "$OUT/pandas_$name.err")")
+        fi
+    fi
+    if [ ! -x "$OUT/csv_floor" ]; then
+        lines+=("libcsv alone: skipped (bench/csv_floor.c did not build: $(head -n 1 "$OUT/csv_floor.build"))")
+    else
+        echo "libcsv alone on $file ..."
+        timed "floor_$name" "$OUT/csv_floor" --plain "$file" && floor=$SECS &&
+            floor_kib=$KIB
+        timed "floor_strict_$name" "$OUT/csv_floor" "$file" && strict=$SECS
+    fi
+
+    echo
+    echo "ingest of $file: $rows rows, $mb MB, $(nproc 2>/dev/null || echo '?') cores"
+    printf '%-40s %8s %9s %11s %8s %10s %9s\n' tool seconds "peak MiB" rows/s MB/s "x silkstat" "x libcsv"
+    [ -n "$silk_secs" ] && scale_line "silkstat ingest" "$silk_secs" "$silk_kib" "$rows" "$mb" "$silk_secs" "$floor"
+    [ -n "$pandas_secs" ] && scale_line "pandas+h5py (read_csv, cube, h5py)" "$pandas_secs" "$pandas_kib" "$rows" "$mb" "$silk_secs" "$floor"
+    [ -n "$floor" ] && scale_line "libcsv alone (parse only, one core)" "$floor" "$floor_kib" "$rows" "$mb" "$silk_secs" "$floor"
+    [ -n "$strict" ] && scale_line "  with silkstat's libcsv options" "$strict" "" "$rows" "$mb" "$silk_secs" "$floor"
+    for line in "${lines[@]}"; do
+        echo "$line"
+    done
+    echo "x silkstat = seconds / silkstat's seconds; x libcsv = seconds / libcsv alone's"
+    if [ -n "$silk_secs" ] && [ -n "$floor" ]; then
+        awk -v s="$silk_secs" -v f="$floor" 'BEGIN {
+            printf "issue 3 goal, time: silkstat within 1.5 x libcsv alone (1.5 s against 1.0 s there): %.2f x, %s\n",
+                s / f, (s <= 1.5 * f) ? "met" : "not met" }'
+    fi
+    [ -n "$silk_secs" ] && memory_line "issue 3 goal, memory" "$silk_kib" "$cells"
+    return 0
+}
+
+if [ "$INGEST_ROWS" -gt 0 ]; then
+    echo
+    if [ "$INGEST_ROWS" -eq "$ROWS" ]; then
+        REUSE_SILK=; REUSE_PANDAS=
+        [ -n "$BASE_INGEST" ] && REUSE_SILK="$BASE_INGEST $BASE_INGEST_KIB $CUBE_CELLS"
+        [ -n "$PANDAS_INGEST" ] && REUSE_PANDAS="$PANDAS_INGEST $PANDAS_INGEST_KIB"
+        ingest_vs scale "$FILE" "$ROWS" ingest
+    elif generate "$INGEST_ROWS"; then
+        REUSE_SILK=; REUSE_PANDAS=
+        ingest_vs scale "$GENERATED" "$INGEST_ROWS" ingest
+    else
+        echo "ingest of $INGEST_ROWS rows: skipped (gen_tidy failed)"
+    fi
+fi
+
 # --- a real file: UNHCR's population table ----------------------------------
 echo
 if [ ! -s "$UNHCR_FILE" ]; then
     echo "unhcr: skipped (no $UNHCR_FILE; set UNHCR_FILE)"
     exit 0
 fi
-UROWS=$(($(wc -l < "$UNHCR_FILE") - 1))
-UMB=$(awk -v b="$(wc -c < "$UNHCR_FILE")" 'BEGIN { printf "%.3f", b / 1e6 }')
-ROWS_OUT=()
-U_SECS=; U_KIB=; U_CELLS=
-USTORE=$OUT/unhcr.h5
-if [ ! -x "$SILKSTAT" ]; then
-    skip ingest silkstat "no executable $SILKSTAT; run make"
-else
-    rm -f "$USTORE" "$USTORE.lock"
-    echo "silkstat ingest $UNHCR_FILE ..."
-    if timed silk_unhcr "$SILKSTAT" ingest --store "$USTORE" --quiet "$UNHCR_FILE"; then
-        U_SECS=$SECS; U_KIB=$KIB
-        U_CELLS=$(cube_cells "$USTORE")
-        row ingest silkstat "$SECS" "$UROWS" rows "$UMB" "$KIB" ""
-    else
-        skip ingest silkstat "failed: $(head -c 200 "$OUT/silk_unhcr.err")"
-    fi
-fi
-if ! "$PYTHON" -c 'import pandas, numpy, h5py' > /dev/null 2>&1; then
-    skip ingest pandas+h5py "$PYTHON cannot import pandas, numpy and h5py"
-else
-    echo "pandas ingest $UNHCR_FILE ..."
-    if timed pandas_unhcr "$PYTHON" bench/peer_pandas.py ingest-unhcr "$UNHCR_FILE" "$OUT/pandas_unhcr.h5"; then
-        row ingest pandas+h5py "$SECS" "$UROWS" rows "$UMB" "$KIB" "$U_SECS" "$U_KIB"
-    else
-        skip ingest pandas+h5py "failed: $(tail -n 1 "$OUT/pandas_unhcr.err")"
-    fi
-fi
-echo
-echo "unhcr bench: $UNHCR_FILE, $UROWS rows, $UMB MB"
-printf '%-7s %-22s %9s %20s %8s %9s %7s %9s\n' task tool seconds rate MB/s "peak MiB" ratio "mem ratio"
-for line in "${ROWS_OUT[@]}"; do
-    echo "$line"
-done
-[ -n "$U_SECS" ] && memory_line "ingest of $(basename "$UNHCR_FILE")" "$U_KIB" "$U_CELLS"
+REUSE_SILK=; REUSE_PANDAS=
+ingest_vs unhcr "$UNHCR_FILE" "$(($(wc -l < "$UNHCR_FILE") - 1))" ingest-unhcr
 exit 0

@@ -7,12 +7,14 @@
  * one file is reported with both lines, and a later file may overwrite an
  * earlier one (upsert within a run, as across runs).
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "silkstat.h"
+#include "core/batch.h"
 #include "core/detail.h"
 #include "core/memory.h"
 
@@ -847,6 +849,237 @@ static bool find_code(const silk_batch *batch, const char *code, uint32_t *id)
         }
     }
     return false;
+}
+
+/* ---- merging the two halves of a split read (core/batch.h) ---- */
+
+/* The indicator named name, or NULL (no caches touched). */
+static indicator *lookup_indicator(const silk_batch *batch, const char *name)
+{
+    for (size_t i = 0; i < batch->n_indicators; i++)
+        if (strcmp(batch->indicators[i].name, name) == 0)
+            return &batch->indicators[i];
+    return NULL;
+}
+
+/* The series (o, d, c) of ind, or NULL (no caches touched). */
+static series *lookup_series(const indicator *ind, uint32_t o, uint32_t d,
+                             uint32_t c)
+{
+    if (ind->n_slots == 0)
+        return NULL;
+    size_t mask = ind->n_slots - 1;
+    for (size_t k = series_hash(o, d, c) & mask; ind->slots[k];
+         k = (k + 1) & mask) {
+        series *s = &ind->series[ind->slots[k] - 1];
+        if (s->origin == o && s->destination == d && s->category == c)
+            return s;
+    }
+    return NULL;
+}
+
+/* The slot of file_index, or 0 (no caches touched). */
+static uint16_t lookup_file_slot(const silk_batch *batch, unsigned file_index)
+{
+    for (size_t k = 0; k < batch->n_file_ids; k++)
+        if (batch->file_ids[k] == file_index)
+            return (uint16_t)(k + 1);
+    return 0;
+}
+
+static uint32_t shift_line(uint32_t line, size_t lines_before)
+{
+    if (line == LINE_UNKNOWN || lines_before >= LINE_UNKNOWN - line)
+        return LINE_UNKNOWN;
+    return line + (uint32_t)lines_before;
+}
+
+/* Whether putting from's cells after batch's would all succeed: the
+ * conditions under which silk_batch_put fails, checked without changing
+ * anything. */
+static bool merge_possible(const silk_batch *batch, const silk_batch *from,
+                           unsigned file_index)
+{
+    uint16_t fslot = lookup_file_slot(batch, file_index);
+    if (fslot == 0 && batch->n_file_ids >= UINT16_MAX)
+        return false;
+    if (from->n_prov > 0 || from->n_file_ids > 1 ||
+        (from->n_file_ids == 1 && from->file_ids[0] != file_index))
+        return false;
+    for (size_t i = 0; i < from->n_indicators; i++) {
+        const indicator *b = &from->indicators[i];
+        const indicator *a = lookup_indicator(batch, b->name);
+        if (b->columns != NULL)
+            return false;
+        if (a == NULL)
+            continue;
+        if (a->columns != NULL ||
+            (a->freq != SILK_FREQ_NONE && b->freq != SILK_FREQ_NONE &&
+             a->freq != b->freq) ||
+            (a->unit[0] && b->unit[0] && strcmp(a->unit, b->unit) != 0))
+            return false;
+        for (size_t k = 0; k < b->n_series; k++) {
+            const series *bs = &b->series[k];
+            uint32_t o, d;
+            if (bs->n_set == 0 ||
+                !find_code(batch, from->codes[bs->origin], &o) ||
+                !find_code(batch, from->codes[bs->destination], &d))
+                continue;
+            const series *as = lookup_series(a, o, d, 0);
+            if (as == NULL || as->cap == 0)
+                continue;
+            /* widen() adds slack: stay far from its limit */
+            long lo = as->lo < bs->lo ? as->lo : bs->lo;
+            long a_hi = as->lo + (long)as->cap, b_hi = bs->lo + (long)bs->cap;
+            if ((a_hi > b_hi ? a_hi : b_hi) - lo > WINDOW_MAX / 2)
+                return false;
+            const uint16_t *bf = s_file(bs), *af = s_file(as);
+            for (uint32_t j = 0; j < bs->cap; j++) {
+                long ord = bs->lo + (long)j;
+                if (!bf[j] || ord < as->lo || ord - as->lo >= (long)as->cap)
+                    continue;
+                size_t at = (size_t)(ord - as->lo);
+                if (fslot != 0 && af[at] == fslot &&
+                    !(same_value(s_value(as)[at], s_value(bs)[j]) &&
+                      s_flags(as)[at] == s_flags(bs)[j]))
+                    return false; /* the duplicate-key error */
+            }
+        }
+    }
+    return true;
+}
+
+/* Puts from's series bs (already in batch's code ids o, d) into a. */
+static int merge_series(indicator *a, uint32_t o, uint32_t d, series *bs,
+                        uint16_t fslot, size_t lines_before)
+{
+    series *as;
+    if (find_series(a, o, d, 0, &as) != SILK_OK)
+        return SILK_ENOMEM;
+    if (as->cap == 0) {
+        /* new to batch: the block moves over, slots and lines renamed */
+        uint16_t *fi = s_file(bs);
+        uint32_t *ln = s_line(bs);
+        long lo = LONG_MAX, hi = LONG_MIN;
+        for (uint32_t j = 0; j < bs->cap; j++) {
+            if (!fi[j])
+                continue;
+            fi[j] = fslot;
+            ln[j] = shift_line(ln[j], lines_before);
+            if (lo == LONG_MAX)
+                lo = bs->lo + (long)j;
+            hi = bs->lo + (long)j;
+        }
+        free(as->block);
+        as->lo = bs->lo;
+        as->cap = bs->cap;
+        as->block = bs->block;
+        as->n_set = bs->n_set;
+        bs->block = NULL;
+        bs->cap = 0;
+        if (as->n_set > 0) {
+            if (a->n_cells == 0 || lo < a->min_ord)
+                a->min_ord = lo;
+            if (a->n_cells == 0 || hi > a->max_ord)
+                a->max_ord = hi;
+            a->n_cells += as->n_set;
+        }
+        return SILK_OK;
+    }
+    /* in both (a series across the cut, or from an earlier file): cell by
+     * cell, as put_cell does */
+    for (uint32_t j = 0; j < bs->cap; j++) {
+        if (!s_file(bs)[j])
+            continue;
+        long ord = bs->lo + (long)j;
+        if (ord < as->lo || ord - as->lo >= (long)as->cap) {
+            int rc = widen(a, as, ord);
+            if (rc != SILK_OK)
+                return rc;
+        }
+        size_t at = (size_t)(ord - as->lo);
+        double *v = s_value(as) + at;
+        uint32_t *fl = s_flags(as) + at;
+        uint16_t *fi = s_file(as) + at;
+        if (*fi == fslot)
+            continue; /* the same value (merge_possible): keep the first */
+        bool fresh = *fi == 0;
+        *v = s_value(bs)[j];
+        *fl = s_flags(bs)[j];
+        *fi = fslot;
+        s_line(as)[at] = shift_line(s_line(bs)[j], lines_before);
+        s_column(as)[at] = s_column(bs)[j];
+        if (fresh) {
+            as->n_set++;
+            if (a->n_cells == 0 || ord < a->min_ord)
+                a->min_ord = ord;
+            if (a->n_cells == 0 || ord > a->max_ord)
+                a->max_ord = ord;
+            a->n_cells++;
+        }
+    }
+    return SILK_OK;
+}
+
+static int replace_string(char **slot, const char *text)
+{
+    char *copy = dupstr(text);
+    if (copy == NULL)
+        return SILK_ENOMEM;
+    free(*slot);
+    *slot = copy;
+    return SILK_OK;
+}
+
+int silk_batch_merge(silk_batch *batch, silk_batch *from, unsigned file_index,
+                     size_t lines_before, silk_error *err)
+{
+    uint16_t fslot;
+    if (!merge_possible(batch, from, file_index))
+        return SILK_ECONFLICT;
+    if (from->n_indicators == 0)
+        return SILK_OK;
+    if (file_slot(batch, file_index, &fslot) != SILK_OK)
+        goto nomem;
+    for (size_t i = 0; i < from->n_indicators; i++) {
+        indicator *b = &from->indicators[i];
+        size_t ai;
+        if (find_indicator(batch, b->name, &ai) != SILK_OK)
+            goto nomem;
+        indicator *a = &batch->indicators[ai];
+        a->plain = a->plain || b->plain;
+        if (a->freq == SILK_FREQ_NONE && b->freq != SILK_FREQ_NONE) {
+            a->freq = b->freq;
+            a->freq_line = b->freq_line + lines_before;
+        }
+        if ((b->unit[0] && !a->unit[0] &&
+             replace_string(&a->unit, b->unit) != SILK_OK) ||
+            (b->source[0] && strcmp(a->source, b->source) != 0 &&
+             replace_string(&a->source, b->source) != SILK_OK))
+            goto nomem;
+        if (b->n_files > 0 && (a->n_files == 0 || a->last_file != file_index)) {
+            if (silk_grow((void **)&a->files, &a->cap_files, a->n_files + 1,
+                          sizeof *a->files) != SILK_OK)
+                goto nomem;
+            a->files[a->n_files++] = file_index;
+            a->last_file = file_index;
+        }
+        for (size_t k = 0; k < b->n_series; k++) {
+            series *bs = &b->series[k];
+            uint32_t o, d;
+            if (bs->n_set == 0)
+                continue;
+            if (intern_code(batch, from->codes[bs->origin], &o) != SILK_OK ||
+                intern_code(batch, from->codes[bs->destination], &d) !=
+                    SILK_OK ||
+                merge_series(a, o, d, bs, fslot, lines_before) != SILK_OK)
+                goto nomem;
+        }
+    }
+    batch->have_last_codes = false;
+    return SILK_OK;
+nomem:
+    return silk_error_set(err, SILK_ENOMEM, "out of memory");
 }
 
 int silk_batch_cell_source(const silk_batch *batch, size_t i,

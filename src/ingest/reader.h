@@ -13,6 +13,7 @@
 #ifndef SILK_INGEST_READER_H
 #define SILK_INGEST_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +59,45 @@ int silk_csv_read(const char *path, size_t max_fields, silk_csv_row_fn on_row,
 int silk_csv_read_delim(const char *path, char delimiter, size_t max_fields,
                         silk_csv_row_fn on_row, void *ctx, char sha256[65],
                         uint64_t *bytes, silk_error *err);
+
+/* A read on two threads (silk_csv_read_split).  The format gives two
+ * contexts for the same row callback: ctx[0] receives the records of the
+ * file's first part, ctx[1] those of the rest, read on another thread
+ * with its lines counted from 1 (ctx[1] never sees the header: prepare it
+ * from one, e.g. with a SILK_CSV_STOP read of the first record).
+ *
+ * join runs on the calling thread once both parts were read without any
+ * error; lines_before is the number of lines of the first part (add it
+ * to the second part's line numbers).  It moves what ctx[1] holds into
+ * ctx[0] and returns SILK_OK, or returns SILK_CSV_RETRY, having changed
+ * nothing, when that cannot give exactly the result of one pass (e.g. a
+ * duplicate key across the parts, which needs its message); or another
+ * status after filling err.  Whenever the second part is not joined,
+ * drop (may be NULL) is called on ctx[1] and the first context reads the
+ * rest of the file itself, so results and messages are always those of
+ * silk_csv_read_delim with ctx[0].  The caller frees ctx[1] afterwards. */
+#define SILK_CSV_RETRY (-2)
+typedef struct silk_csv_split {
+    silk_csv_row_fn on_row;
+    void *ctx[2];
+    int (*join)(void *first, void *second, size_t lines_before,
+                silk_error *err);
+    void (*drop)(void *second);
+} silk_csv_split;
+
+/* As silk_csv_read_delim with split->ctx[0], on two threads when the file
+ * is large enough (4 MiB) and the machine has two cores: the first half
+ * on this thread, the second on another, the digest on a third.  The
+ * environment variable SILKSTAT_SPLIT=off reads every file in one pass,
+ * SILKSTAT_SPLIT=always splits even small files (for tests). */
+int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
+                        const silk_csv_split *split, char sha256[65],
+                        uint64_t *bytes, silk_error *err);
+
+/* Whether silk_csv_read_split would split path now (a regular file large
+ * enough, two cores, SILKSTAT_SPLIT): a format need not prepare a second
+ * context otherwise.  Only stat(2): a pipe is not read. */
+bool silk_csv_can_split(const char *path);
 
 /* The delimiter of path, judged on its first non-blank line (after a
  * UTF-8 BOM; separators inside double quotes do not count): whichever of

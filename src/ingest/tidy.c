@@ -13,6 +13,11 @@
  * 0-byte file is an error.  Positions are "FILE:LINE:COLUMN" with LINE the
  * physical line where the field starts (CR, LF and CRLF each end one) and
  * COLUMN the 1-based field number, not a character offset.
+ *
+ * A large file is read on two threads (silk_csv_read_split): the second
+ * half goes into a batch of its own, merged afterwards, and its warnings
+ * are replayed in order; whenever that could differ from one pass the
+ * reader reads the second half again (see read_split below).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -24,6 +29,7 @@
 
 #include "format.h"
 #include "problems.h"
+#include "core/batch.h"
 
 enum role {
     ROLE_INDICATOR,
@@ -49,6 +55,11 @@ static const char *const role_names[N_ROLES] = {
 /* Enough for any valid header (8 columns) plus the first bad ones. */
 #define MAX_FIELDS 32
 
+/* Rows of the second half whose sanity checks warned, replayed against
+ * the caller's collector once the halves are joined; past this size the
+ * second half is read again instead (a file of warnings). */
+#define WARNED_MAX (16 * 1024 * 1024)
+
 typedef struct tidy {
     const char *path;
     const silk_ingest_options *opt; /* may be NULL */
@@ -59,6 +70,20 @@ typedef struct tidy {
     int column[N_ROLES]; /* field index of each role, -1 if absent */
     const char *names[N_ROLES]; /* role name of field i, for messages */
     uint64_t rows;
+    /* the last indicator name that passed the check: rows of a series
+     * repeat it */
+    char last_indicator[SILK_INDICATOR_MAX + 1];
+    size_t last_indicator_len;
+    /* The second half of a split read: its own batch, its warnings
+     * counted in its own collector, and the rows that warned, as
+     * (line, period, value, has_unit, then six NUL-terminated texts:
+     * period, value, indicator, origin, destination, unit). */
+    bool second;
+    silk_ingest_options own_opt;
+    silk_problems *own_problems;
+    size_t warned;
+    unsigned char *log;
+    size_t log_len, log_cap;
 } tidy;
 
 static bool is_blank(char c)
@@ -185,6 +210,84 @@ static bool padded(const silk_csv_field *f)
     return f->len > 0 && (is_blank(f->text[0]) || is_blank(f->text[f->len - 1]));
 }
 
+/* The row-level sanity checks (problems.h).  texts: period, value,
+ * indicator, origin, destination, unit (may be NULL). */
+static void warn(const tidy *t, const silk_ingest_options *opt, size_t line,
+                 silk_period period, double value, const char *const texts[6],
+                 size_t period_len, size_t value_len)
+{
+    silk_ingest_check_year(opt, t->path, line,
+                           (size_t)t->column[ROLE_PERIOD] + 1, "period",
+                           texts[0], period_len, period);
+    silk_ingest_check_count(opt, t->path, line,
+                            (size_t)t->column[ROLE_VALUE] + 1, "value",
+                            texts[1], value_len, texts[2], texts[5], value);
+    silk_ingest_check_pair(opt, t->path, line,
+                           (size_t)t->column[ROLE_DESTINATION] + 1, texts[2],
+                           texts[3], texts[4], value);
+}
+
+typedef struct warned_row {
+    size_t line;
+    silk_period period;
+    double value;
+    bool has_unit;
+} warned_row;
+
+/* Appends a row that warned in the second half to t->log. */
+static int log_warned(tidy *t, size_t line, silk_period period, double value,
+                      const char *const texts[6])
+{
+    warned_row w = {line, period, value, texts[5] != NULL};
+    size_t need = sizeof w;
+    for (int k = 0; k < 6; k++)
+        need += (texts[k] ? strlen(texts[k]) : 0) + 1;
+    if (t->log_len + need > WARNED_MAX)
+        return SILK_ENOMEM;
+    if (t->log_len + need > t->log_cap) {
+        size_t cap = t->log_cap ? t->log_cap : 4096;
+        while (cap < t->log_len + need)
+            cap *= 2;
+        unsigned char *grown = realloc(t->log, cap);
+        if (grown == NULL)
+            return SILK_ENOMEM;
+        t->log = grown;
+        t->log_cap = cap;
+    }
+    memcpy(t->log + t->log_len, &w, sizeof w);
+    t->log_len += sizeof w;
+    for (int k = 0; k < 6; k++) {
+        size_t len = texts[k] ? strlen(texts[k]) : 0;
+        if (len)
+            memcpy(t->log + t->log_len, texts[k], len);
+        t->log[t->log_len + len] = '\0';
+        t->log_len += len + 1;
+    }
+    return SILK_OK;
+}
+
+/* The second half's warnings into the first's collector, in line order,
+ * as one pass would have given them. */
+static void replay_warned(const tidy *first, const tidy *second,
+                          size_t lines_before)
+{
+    size_t at = 0;
+    while (at < second->log_len) {
+        warned_row w;
+        const char *texts[6];
+        memcpy(&w, second->log + at, sizeof w);
+        at += sizeof w;
+        for (int k = 0; k < 6; k++) {
+            texts[k] = (const char *)second->log + at;
+            at += strlen(texts[k]) + 1;
+        }
+        if (!w.has_unit)
+            texts[5] = NULL;
+        warn(first, first->opt, w.line + lines_before, w.period, w.value,
+             texts, strlen(texts[0]), strlen(texts[1]));
+    }
+}
+
 static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
 {
     const silk_csv_field *f;
@@ -217,11 +320,16 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
                                "the text alone, without spaces");
         switch (r) {
         case ROLE_INDICATOR:
+            if (f->len > 0 && f->len == t->last_indicator_len &&
+                memcmp(f->text, t->last_indicator, f->len) == 0)
+                break;
             if (!silk_indicator_name_valid(f->text, f->len))
                 return field_error(
                     t, err, f, c + 1, "is not an indicator name",
                     "1-64 letters, digits, '_', '.' or '-', not starting "
                     "with '.' or '-'");
+            memcpy(t->last_indicator, f->text, f->len);
+            t->last_indicator_len = f->len;
             break;
         case ROLE_ORIGIN:
             if (!silk_code_valid(f->text, f->len))
@@ -274,20 +382,21 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
         }
     }
     /* sanity warnings: the row is still read */
-    c = (size_t)t->column[ROLE_PERIOD];
-    silk_ingest_check_year(t->opt, t->path, row->line, c + 1, "period",
-                           row->field[c].text, row->field[c].len, period);
+    const silk_csv_field *p = &row->field[t->column[ROLE_PERIOD]];
+    const silk_csv_field *v = &row->field[t->column[ROLE_VALUE]];
+    const char *texts[6] = {p->text, v->text,
+                            row->field[t->column[ROLE_INDICATOR]].text,
+                            row->field[t->column[ROLE_ORIGIN]].text,
+                            row->field[t->column[ROLE_DESTINATION]].text,
+                            unit};
+    warn(t, t->opt, row->line, period, value, texts, p->len, v->len);
+    if (t->second && t->own_problems != NULL &&
+        silk_problems_warning_count(t->own_problems) != t->warned) {
+        t->warned = silk_problems_warning_count(t->own_problems);
+        if (log_warned(t, row->line, period, value, texts) != SILK_OK)
+            return SILK_CSV_STOP; /* too many: read this half again */
+    }
     c = (size_t)t->column[ROLE_VALUE];
-    silk_ingest_check_count(t->opt, t->path, row->line, c + 1, "value",
-                            row->field[c].text, row->field[c].len,
-                            row->field[t->column[ROLE_INDICATOR]].text, unit,
-                            value);
-    silk_ingest_check_pair(t->opt, t->path, row->line,
-                           (size_t)t->column[ROLE_DESTINATION] + 1,
-                           row->field[t->column[ROLE_INDICATOR]].text,
-                           row->field[t->column[ROLE_ORIGIN]].text,
-                           row->field[t->column[ROLE_DESTINATION]].text,
-                           value);
     status = silk_batch_put(
         t->batch, row->field[t->column[ROLE_INDICATOR]].text,
         row->field[t->column[ROLE_ORIGIN]].text,
@@ -312,6 +421,94 @@ static int on_row(silk_csv_reader *reader, void *ctx, const silk_csv_row *row,
     return silk_ingest_row_problem(t->opt, data_row(t, row, err), err);
 }
 
+/* The first record only: the second half's copy of the header. */
+static int header_row(silk_csv_reader *reader, void *ctx,
+                      const silk_csv_row *row, silk_error *err)
+{
+    int status = header(ctx, reader, row, err);
+    return status == SILK_OK ? SILK_CSV_STOP : status;
+}
+
+/* silk_csv_split.join: the second half's cells into the first's batch,
+ * then its warnings, then its row count. */
+static int join(void *first, void *second, size_t lines_before,
+                silk_error *err)
+{
+    tidy *a = first, *b = second;
+    int status = silk_batch_merge(a->batch, b->batch, a->file_index,
+                                  lines_before, err);
+    if (status == SILK_ECONFLICT)
+        return SILK_CSV_RETRY; /* its message comes from one pass */
+    if (status != SILK_OK)
+        return status;
+    replay_warned(a, b, lines_before);
+    a->rows += b->rows;
+    return SILK_OK;
+}
+
+static void release_second(void *second)
+{
+    tidy *b = second;
+    silk_batch_free(b->batch);
+    silk_problems_free(b->own_problems);
+    free(b->log);
+    b->batch = NULL;
+    b->own_problems = NULL;
+    b->log = NULL;
+    b->log_len = b->log_cap = 0;
+}
+
+/*
+ * The two-thread read.  The second half needs the header's column roles
+ * before its first row, so a short read of the first record gives its
+ * context a copy; if that read fails or finds no header, the file is read
+ * in one pass, which reports the problem exactly as before.  The second
+ * half puts into a batch of its own and counts its warnings in a
+ * collector of its own, logging the rows that warned; join merges the
+ * batch (silk_batch_merge says when that would differ from one pass: a
+ * duplicate key across the halves, a unit or frequency clash) and
+ * replays the logged rows through the same checks with the true line
+ * numbers.  Any error in the second half makes the reader read it again
+ * with the first context, so every message is that of one pass.  --check
+ * (a collector of errors) always reads in one pass: its errors do not
+ * stop the read, and their order is the file's.
+ */
+static int read_split(tidy *t, char delimiter, char sha256[65],
+                      uint64_t *bytes, silk_error *err)
+{
+    tidy second;
+    char unused[65];
+    uint64_t ignored = 0;
+    silk_error header_err = {0};
+    int status;
+
+    memset(&second, 0, sizeof second);
+    second.path = t->path;
+    second.file_index = t->file_index;
+    second.second = true;
+    status = silk_csv_read_delim(t->path, delimiter, MAX_FIELDS, header_row,
+                                 &second, unused, &ignored, &header_err);
+    if (status != SILK_OK || !second.have_header)
+        return silk_csv_read_delim(t->path, delimiter, MAX_FIELDS, on_row, t,
+                                   sha256, bytes, err);
+    status = silk_batch_alloc(&second.batch, err);
+    if (status == SILK_OK && t->opt != NULL && t->opt->problems != NULL) {
+        second.own_opt = *t->opt;
+        status = silk_problems_alloc(false, &second.own_problems, err);
+        second.own_opt.problems = second.own_problems;
+        second.opt = &second.own_opt;
+    } else {
+        second.opt = t->opt;
+    }
+    if (status == SILK_OK) {
+        silk_csv_split split = {on_row, {t, &second}, join, release_second};
+        status = silk_csv_read_split(t->path, delimiter, MAX_FIELDS, &split,
+                                     sha256, bytes, err);
+    }
+    release_second(&second);
+    return status;
+}
+
 static int read_file(const char *path, const silk_ingest_options *opt,
                      unsigned file_index, silk_batch *batch,
                      uint64_t *rows_out, silk_error *err)
@@ -319,6 +516,7 @@ static int read_file(const char *path, const silk_ingest_options *opt,
     tidy t;
     char sha256[65];
     uint64_t bytes = 0;
+    char delimiter = opt ? opt->delimiter : 0;
     int status;
 
     memset(&t, 0, sizeof t);
@@ -328,8 +526,12 @@ static int read_file(const char *path, const silk_ingest_options *opt,
     t.batch = batch;
     if (rows_out != NULL)
         *rows_out = 0;
-    status = silk_csv_read_delim(path, opt ? opt->delimiter : 0, MAX_FIELDS,
-                                 on_row, &t, sha256, &bytes, err);
+    if ((opt == NULL || !silk_problems_collect_errors(opt->problems)) &&
+        silk_csv_can_split(path))
+        status = read_split(&t, delimiter, sha256, &bytes, err);
+    else
+        status = silk_csv_read_delim(path, delimiter, MAX_FIELDS, on_row, &t,
+                                     sha256, &bytes, err);
     if (status != SILK_OK)
         return status;
     if (!t.have_header)

@@ -6,6 +6,7 @@
  * and fsyncs the folder.  Readers that opened the old file keep it whole.
  */
 #include "store/store_h5.h"
+#include "store/chunks_h5.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -133,6 +134,28 @@ static void chunk_shape(const silk_cube *cube, hsize_t chunk[3])
     }
 }
 
+/* The whole array into dset: its chunks compressed on every core
+ * (chunks_h5.c) when the array is already in the file's byte order, else
+ * through H5Dwrite.  Negative on an HDF5 failure, as H5Dwrite. */
+static herr_t write_all(hid_t dset, hid_t file_type, hid_t mem_type,
+                        const void *data, const hsize_t dims[3],
+                        const hsize_t chunk[3], const void *fill)
+{
+    bool written = false;
+    if (H5Tequal(file_type, mem_type) > 0) {
+        size_t elem = H5Tget_size(mem_type);
+        int status = store_h5_write_chunks(dset, data, elem, dims, chunk, fill,
+                                           DEFLATE_LEVEL, &written);
+        if (status == SILK_ESTORE)
+            return -1;
+        /* out of memory for the threads' buffers: HDF5 writes what
+         * is left, overwriting any chunk written already */
+        if (written)
+            return 0;
+    }
+    return H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+}
+
 static int write_grid(hid_t group, const char *name, hid_t file_type,
                       hid_t mem_type, const void *fill, const void *data,
                       const silk_cube *cube, const char *path, hid_t *out,
@@ -158,8 +181,8 @@ static int write_grid(hid_t group, const char *name, hid_t file_type,
         H5Pset_fill_time(dcpl, H5D_FILL_TIME_IFSET) < 0 ||
         (dset = H5Dcreate2(group, name, file_type, space, H5P_DEFAULT, dcpl,
                            H5P_DEFAULT)) < 0 ||
-        (total > 0 && H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                               data) < 0)) {
+        (total > 0 && write_all(dset, file_type, mem_type, data, dims, chunk,
+                                fill) < 0)) {
         status = store_h5_fail(err, path, "cannot write '/indicators/%s/%s'",
                                cube->indicator, name);
         goto done;
