@@ -681,6 +681,19 @@ SILK_API void silk_store_provenance_free(silk_provenance *prov, size_t count);
 /* ------------------------------------------------------------------ */
 /* Trend statistics (GSL)                                              */
 /* ------------------------------------------------------------------ */
+/*
+ * Functions over plain arrays: t = time as period ordinals
+ * (silk_period_ordinal, so slopes are per year, quarter or month), y =
+ * values, n = their count.  Definitions: reference/METHODS.md.
+ * Common rules (each function states its exceptions):
+ *   - too few values: SILK_ETOOFEW, the message says how many are needed;
+ *   - NaN or infinite values: SILK_EINVAL naming the index, unless the
+ *     function says it skips missing (NaN) values;
+ *   - on SILK_OK no result field is NaN; arrays written by a function use
+ *     NaN only where its comment says so; on failure *out is untouched;
+ *   - every function may be called from several threads at once (a
+ *     silk_trend_workspace belongs to one thread at a time).
+ */
 
 /* Ordinary least squares y = intercept + slope * t. */
 typedef struct silk_ols {
@@ -690,7 +703,9 @@ typedef struct silk_ols {
     double slope_lo, slope_hi; /* 95% confidence interval */
     double r2;
     double p;        /* two-sided, H0: slope = 0 (t with n-2 df) */
-    double resid_sd; /* sqrt(SSE / (n - 2)) */
+    double resid_sd; /* s = sqrt(SSE / (n - 2)) */
+    double t_mean, y_mean; /* for silk_trend_ols_predict */
+    double s_tt;           /* sum of (t - t_mean)^2, > 0 */
 } silk_ols;
 
 /* Needs n >= 3 finite points (SILK_ETOOFEW) and t not constant
@@ -700,6 +715,26 @@ typedef struct silk_ols {
  * ulps gets a tiny se instead.  No field is ever NaN on SILK_OK. */
 SILK_API int silk_trend_ols(const double *t, const double *y, size_t n,
                             silk_ols *out, silk_error *err);
+
+/* The fitted line at one time t0 with its two intervals at level
+ * 1 - alpha (t quantile with n - 2 df, s = resid_sd):
+ *   mean response  fit +- t s sqrt(1/n + (t0 - t_mean)^2 / s_tt)
+ *   new value      fit +- t s sqrt(1 + 1/n + (t0 - t_mean)^2 / s_tt). */
+typedef struct silk_ols_prediction {
+    double t0;
+    double fit;              /* intercept + slope * t0 */
+    double se_mean, se_pred; /* the two standard errors */
+    double mean_lo, mean_hi; /* confidence interval of the mean response */
+    double pred_lo, pred_hi; /* prediction interval of a new value */
+} silk_ols_prediction;
+
+/* fit comes from silk_trend_ols (or silk_trend_all, silk_growth_loglinear);
+ * t0 may lie outside the fitted range.  alpha in (0, 1) (SILK_EINVAL).  An
+ * exact fit (resid_sd 0) gives zero-width intervals.  SILK_ENUMERIC if the
+ * interval overflows. */
+SILK_API int silk_trend_ols_predict(const silk_ols *fit, double t0,
+                                    double alpha, silk_ols_prediction *out,
+                                    silk_error *err);
 
 /* Mann-Kendall test with tie-corrected variance and continuity-corrected
  * z, as in R's trend::mk.test.  y in time order, n >= 3 (SILK_ETOOFEW).
@@ -723,6 +758,255 @@ typedef struct silk_sen {
 
 SILK_API int silk_trend_sen(const double *t, const double *y, size_t n,
                             double alpha, silk_sen *out, silk_error *err);
+
+/* ---- OLS + Mann-Kendall + Sen of many series (trend_all.c) ---- */
+
+/* Scratch memory for series of up to max_n points, reused from call to
+ * call so that silk_trend_all allocates nothing.  One per thread. */
+typedef struct silk_trend_workspace silk_trend_workspace;
+
+/* 3 <= max_n (SILK_EINVAL); SILK_ENOMEM above 100000 or when its ~10
+ * max_n^2 bytes cannot be had.  Free with silk_trend_workspace_free
+ * (NULL is a no-op). */
+SILK_API int silk_trend_workspace_alloc(size_t max_n,
+                                        silk_trend_workspace **out,
+                                        silk_error *err);
+SILK_API void silk_trend_workspace_free(silk_trend_workspace *ws);
+
+/* silk_trend_ols, silk_trend_mann_kendall and silk_trend_sen of one
+ * series in one pass over the pairs, bit for bit the same results, and
+ * no sorting (see trend_all.c; about 3 ns a pair).  Needs 3 <= n <= max_n
+ * (SILK_ETOOFEW / SILK_EINVAL), finite t and y, t strictly increasing,
+ * alpha in (0, 1) as silk_trend_sen.  Any of ols, mk, sen may be NULL to
+ * skip it.  On failure none of them is written: call the separate
+ * functions to find which method failed. */
+SILK_API int silk_trend_all(silk_trend_workspace *ws, const double *t,
+                            const double *y, size_t n, double alpha,
+                            silk_ols *ols, silk_mk *mk, silk_sen *sen,
+                            silk_error *err);
+
+/* ---- Growth (growth.c) ---- */
+
+/* Log-linear growth: OLS of ln(y) on t.  rate = 100 (exp(b1) - 1) in %
+ * per period, its 95% interval from b1's, p of H0: b1 = 0.  It can
+ * disagree in sign with the CAGR, which uses only the end points.  Needs
+ * n >= 3, t not constant and every y > 0 (SILK_EINVAL naming the first
+ * zero or negative value). */
+typedef struct silk_growth {
+    size_t n;
+    double rate;             /* % per period */
+    double rate_lo, rate_hi; /* 95% interval */
+    double p;
+    silk_ols log_fit; /* the fit of ln(y): slope b1, r2, ... */
+} silk_growth;
+
+SILK_API int silk_growth_loglinear(const double *t, const double *y,
+                                   size_t n, silk_growth *out,
+                                   silk_error *err);
+
+/* Compound growth between the first and last observed values (NaN values
+ * are skipped): rate = 100 ((y_last / y_first)^(1 / periods) - 1) in % per
+ * period, periods = t[last] - t[first] (t NULL: indices).  Needs 2
+ * observed values (SILK_ETOOFEW), y_first > 0 and y_last >= 0 (a series
+ * that falls to 0 gives -100) (SILK_EINVAL), t finite and strictly
+ * increasing. */
+typedef struct silk_cagr {
+    size_t first, last; /* indices of the end points used */
+    double periods;
+    double rate; /* % per period */
+} silk_cagr;
+
+SILK_API int silk_growth_cagr(const double *t, const double *y, size_t n,
+                              silk_cagr *out, silk_error *err);
+
+/* Change on the same period a year earlier, one value per period of a
+ * regular series (lag = periods per year: 1, 4 or 12; NaN = missing):
+ * out[i] = 100 (y[i] - y[i-lag]) / |y[i-lag]|, which is 100 (y[i]/y[i-lag]
+ * - 1) for a positive base.  out[i] is NaN for i < lag and where y[i] or
+ * y[i-lag] is missing or y[i-lag] is 0.  *n_defined (may be NULL) counts
+ * the other values.  Needs n > lag (SILK_ETOOFEW), lag >= 1; out may be
+ * y. */
+SILK_API int silk_growth_yoy(const double *y, size_t n, size_t lag,
+                             double *out, size_t *n_defined,
+                             silk_error *err);
+
+/* Index to a base period: out[i] = 100 y[i] / y[base]; missing (NaN)
+ * values stay NaN.  y[base] must be observed and > 0 (SILK_EINVAL); out
+ * may be y. */
+SILK_API int silk_growth_index(const double *y, size_t n, size_t base,
+                               double *out, silk_error *err);
+
+/* ---- Seasonal trend tests (seasonal.c) ---- */
+
+/* Seasonal Mann-Kendall (Hirsch-Slack, as R's trend::smk.test): y is a
+ * regular series with `period` seasons (12 monthly, 4 quarterly; any >=
+ * 2), season of y[i] = i mod period.  Missing values (NaN) are dropped
+ * within each season.  S and Var(S) (tie-corrected) are summed over the
+ * seasons, then z and p as for Mann-Kendall.  Needs a season with 2
+ * observed values (SILK_ETOOFEW).  All values tied within every season:
+ * z 0, p 1.  seasons (period entries, may be NULL) receives each season's
+ * own test; a season with fewer than 2 values gets s 0, var 0, z 0, p 1. */
+typedef struct silk_smk {
+    size_t n;      /* observed values used */
+    size_t period;
+    double s, var_s, z, p;
+} silk_smk;
+
+SILK_API int silk_seasonal_mann_kendall(const double *y, size_t n,
+                                        size_t period, silk_smk *out,
+                                        silk_mk *seasons, silk_error *err);
+
+/* Seasonal Sen slope (as R's trend::sea.sens.slope): the median of the
+ * slopes (y_j - y_k) / (j - k) over pairs within one season, where j and
+ * k count cycles (years), so the slope is per year.  Missing values are
+ * dropped, keeping the distance in years of the others (R accepts only
+ * complete series; with those the results agree).  Needs one pair
+ * (SILK_ETOOFEW). */
+typedef struct silk_seasonal_slope {
+    size_t n;     /* observed values used */
+    size_t pairs; /* within-season pairs */
+    double slope; /* per cycle (year) */
+} silk_seasonal_slope;
+
+SILK_API int silk_seasonal_sen(const double *y, size_t n, size_t period,
+                               silk_seasonal_slope *out, silk_error *err);
+
+/* ---- Change point (pettitt.c) ---- */
+
+/* Pettitt's test: r = ranks of y (ties averaged), U_k = 2 sum_{i<=k} r_i
+ * - k(n+1), U* = max |U_k|, k = the first (1-based) k reaching it (the
+ * last value before the change), p = min(1, 2 exp(-6 U*^2/(n^3 + n^2))).
+ * Needs n >= 3.  Constant y: U* 0, k 1, p 1 (no change point). */
+typedef struct silk_pettitt {
+    size_t n;
+    double u; /* U* */
+    size_t k;
+    double p;
+} silk_pettitt;
+
+SILK_API int silk_pettitt_test(const double *y, size_t n, silk_pettitt *out,
+                               silk_error *err);
+
+/* ---- Outliers (hampel.c) ---- */
+
+#define SILK_HAMPEL_K 3     /* default window half-width */
+#define SILK_HAMPEL_T0 3.0  /* default threshold */
+
+/* Hampel filter: for each i with a full window y[i-k..i+k], x0 = its
+ * median, S0 = 1.4826 median(|window - x0|); i is an outlier when
+ * |y[i] - x0| > t0 S0.  The first and last k points are never flagged.
+ * A window whose values mostly agree has S0 = 0, and then any departure
+ * from x0 is flagged.  outlier (n flags) is required; x0 and s0 (n values
+ * each, may be NULL) receive the window statistics, NaN at the k points
+ * at each end.  Needs n >= 2k + 1 (SILK_ETOOFEW), k >= 1, t0 >= 0. */
+SILK_API int silk_hampel_detect(const double *y, size_t n, size_t k,
+                                double t0, bool *outlier, double *x0,
+                                double *s0, size_t *n_outliers,
+                                silk_error *err);
+
+/* ---- Holt's damped trend, ETS(A,Ad,N) (holt.c) ---- */
+
+/* Which parameters to hold fixed: NaN (or spec NULL) = fit.  alpha in
+ * (0, 1], beta (METHODS' b*, the trend smoothing) in [0, 1], phi in
+ * (0, 1] (1: no damping); level0 and trend0, both finite, replace the
+ * regression start (both NaN: keep it). */
+typedef struct silk_holt_spec {
+    double alpha, beta, phi;
+    double level0, trend0;
+} silk_holt_spec;
+
+/* The bounds and start of the fit (forecast::ets's usual region):
+ * alpha, beta in [1e-4, 0.9999], phi in [0.8, 0.98]. */
+#define SILK_HOLT_START_ALPHA 0.2
+#define SILK_HOLT_START_BETA 0.1
+#define SILK_HOLT_START_PHI 0.9
+
+typedef struct silk_holt {
+    size_t n;
+    double alpha, beta, phi; /* error-correction beta is alpha * beta */
+    double level0, trend0;   /* states before y[0] */
+    double level, trend;     /* l_T and b_T after y[n-1] */
+    double sse;       /* one-step squared errors at (alpha, beta, phi) */
+    double sse_start; /* the same at the starting values */
+    double s2;        /* SSE / n, the variance of the forecast errors */
+    int fitted;       /* parameters fitted (0-3) */
+    int converged;    /* 1 when Nelder-Mead met its tolerance */
+    size_t iterations;
+} silk_holt;
+
+/* Fits ETS(A,Ad,N) to y (no NaN): level0 and trend0 from the OLS line of
+ * the first min(n, 10) values, unless given; then the free parameters
+ * minimise the one-step SSE (gsl_multimin Nelder-Mead inside the
+ * bounds).  Needs n >= 4 (SILK_ETOOFEW).  A constant series has SSE 0
+ * and keeps the starting values. */
+SILK_API int silk_holt_fit(const double *y, size_t n,
+                           const silk_holt_spec *spec, silk_holt *out,
+                           silk_error *err);
+
+/* Forecast h >= 1 periods after the last value: mean l_T + (phi + ... +
+ * phi^h) b_T, variance v_h (Hyndman et al. 2008, class 1), 80% and 95%
+ * intervals mean +- z sqrt(v_h). */
+typedef struct silk_holt_point {
+    size_t h;
+    double mean, var;
+    double lo80, hi80, lo95, hi95;
+} silk_holt_point;
+
+SILK_API int silk_holt_forecast(const silk_holt *fit, size_t h,
+                                silk_holt_point *out, silk_error *err);
+
+/* ---- Gap filling and moving statistics (fill.c, movstat.c) ---- */
+
+typedef enum silk_fill_method {
+    SILK_FILL_LINEAR = 0,
+    SILK_FILL_STEFFEN = 1 /* GSL's monotone cubic: no overshoot */
+} silk_fill_method;
+
+/* Fills missing values (NaN) between the first and last observed ones by
+ * interpolation over t (NULL: indices; else finite and strictly
+ * increasing); never extrapolates, so leading and trailing NaN stay.  A
+ * run of more than max_gap missing values stays NaN (max_gap 0: no
+ * limit).  out (n values, may be y itself) receives the series, filled
+ * (n flags, may be NULL) marks the values filled in, *n_filled (may be
+ * NULL) counts them.  Needs 2 observed values for linear and 3 for
+ * Steffen when there is a gap to fill (SILK_ETOOFEW); infinite values
+ * are rejected. */
+SILK_API int silk_fill_gaps(const double *t, const double *y, size_t n,
+                            silk_fill_method method, size_t max_gap,
+                            double *out, bool *filled, size_t *n_filled,
+                            silk_error *err);
+
+/* Moving mean and median over the window y[i-before .. i+after]
+ * (gsl_movstat): before = after = h gives a centred window of 2h + 1,
+ * after = 0 a trailing one.  out[i] is NaN where the window does not fit
+ * in the series or holds a missing (NaN) value; *n_defined (may be NULL)
+ * counts the others.  Needs n >= before + after + 1 (SILK_ETOOFEW);
+ * infinite values are rejected; out may be y. */
+SILK_API int silk_movstat_mean(const double *y, size_t n, size_t before,
+                               size_t after, double *out, size_t *n_defined,
+                               silk_error *err);
+SILK_API int silk_movstat_median(const double *y, size_t n, size_t before,
+                                 size_t after, double *out,
+                                 size_t *n_defined, silk_error *err);
+
+/* ---- Series breaks (segments.c) ---- */
+
+/* One segment of a series: y[first .. end). */
+typedef struct silk_segment {
+    size_t first, end;
+} silk_segment;
+
+/* Splits a series at breaks (times, e.g. the period ordinal of a
+ * reclassification) so each segment's trend is computed on its own: a
+ * break at b starts a new segment at the first point with t >= b.  t
+ * (NULL: indices) strictly increasing; breaks in any order; breaks at or
+ * before t[0], after t[n-1] or repeated make no empty segment.  segs must
+ * hold n_breaks + 1 entries; *n_segs receives how many were written
+ * (0 when n is 0, else at least 1).  A break that is NaN is SILK_EINVAL. */
+SILK_API int silk_segments_split(const double *t, size_t n,
+                                 const double *breaks, size_t n_breaks,
+                                 silk_segment *segs, size_t *n_segs,
+                                 silk_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Charts (gnuplot)                                                    */

@@ -1,13 +1,17 @@
 /*
- * trend.c: trend statistics of one series: OLS line, Mann-Kendall test
- * and Sen's slope (definitions in reference/METHODS.md; Mann-Kendall and
- * Sen follow R's trend package).
+ * trend.c: trend statistics of one series: OLS line (with mean-response
+ * and prediction intervals), Mann-Kendall test and Sen's slope
+ * (definitions in reference/METHODS.md; Mann-Kendall and Sen follow R's
+ * trend package).
  *
- * GSL trusts its input (gsl_fit_linear returns success with NaN for fewer
- * than 3 points or a constant t), so every entry point validates sizes,
- * finiteness and variance first, checks every GSL status and the error
- * recorded by the handler of gsl_error.c, and checks isfinite after.
+ * Every entry point validates sizes, finiteness and variance first
+ * (GSL, like the sums here, would return NaN for fewer than 3 points or
+ * a constant t), checks every GSL status and the error recorded by the
+ * handler of gsl_error.c, and checks isfinite after.
  * Callers pass only the observed points: NaN is rejected, not skipped.
+ *
+ * The silk_stats_* pieces below are shared with kernel.c (silk_trend_all)
+ * so that both paths compute every field with the same operations.
  */
 #include <math.h>
 #include <stdint.h>
@@ -16,42 +20,260 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_fit.h>
 #include <gsl/gsl_sort_double.h>
-#include <gsl/gsl_statistics_double.h>
 
 #include "silkstat.h"
 #include "stats/stats.h"
-
-/* Rejects NaN and infinities, naming the array and the 0-based index.
- * The kind is spelled out because printf gives "-nan" for some NaNs. */
-static int check_finite(const char *method, const char *name,
-                        const double *v, size_t n, silk_error *err)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (isfinite(v[i]))
-            continue;
-        return silk_error_set(err, SILK_EINVAL,
-                              "%s: %s[%zu] is %s, expected a finite number",
-                              method, name, i,
-                              isnan(v[i]) ? "nan" : v[i] > 0 ? "inf" : "-inf");
-    }
-    return SILK_OK;
-}
 
 static double sign(double v)
 {
     return (double)((v > 0) - (v < 0));
 }
 
-/* Tie-corrected Var(S) of Mann-Kendall from the values sorted ascending:
- * [n(n-1)(2n+5) - sum_p t_p(t_p-1)(2t_p+5)] / 18 over the tie groups p.
- * *tied_pairs receives sum_p t_p(t_p-1)/2, the tau denominator's
- * correction.  Doubles hold these integers exactly up to n ~ 1.6e5. */
-static double variance(const double *sorted, size_t n, double *tied_pairs)
+/* ---------------------------------------------------------------- */
+/* OLS                                                               */
+/* ---------------------------------------------------------------- */
+
+double silk_stats_ols_tcrit(size_t n)
 {
+    return gsl_cdf_tdist_Pinv(0.975, (double)(n - 2));
+}
+
+/*
+ * The OLS fit by centred sums, the textbook two-pass algorithm: means,
+ * one correction step (the mean of the deviations from the first mean,
+ * which makes the means exact to rounding when t are years ~2000), then
+ * S_tt, S_ty, S_yy about the means.  slope = S_ty / S_tt, intercept =
+ * ybar - slope tbar, SSE from the centred residuals, s^2 = SSE / (n - 2),
+ * se(slope) = s / sqrt(S_tt), se(intercept) = s sqrt(1/n + tbar^2 /
+ * S_tt), CI slope +- t_{n-2, 0.975} se, p = 2 Q_t(|slope / se|, n - 2),
+ * r2 = 1 - SSE / S_yy.
+ * Not gsl_fit_linear: it updates running means with a division per
+ * point (four dependent chains of divisions), which made the OLS cost
+ * more than the Mann-Kendall and Sen pass of silk_trend_all on short
+ * series.  Same formulas; NIST's certified Norris values hold
+ * to 5e-14.
+ */
+int silk_stats_ols_fit(const char *method, const double *t, const double *y,
+                       size_t n, double tcrit, silk_ols *out,
+                       silk_error *err)
+{
+    /* Each sum in two halves (even and odd i), added at the end: twice
+     * as fast as one chain of additions, and the same order every time.
+     * n >= 3, so the loops run at least once; the last i of an odd n
+     * goes to the even half. */
     double dn = (double)n;
-    double ties = 0.0, pairs = 0.0;
+    size_t even = n & ~(size_t)1;
+    double st0 = 0.0, st1 = 0.0, sy0 = 0.0, sy1 = 0.0;
+    for (size_t i = 0; i < even; i += 2) {
+        st0 += t[i];
+        st1 += t[i + 1];
+        sy0 += y[i];
+        sy1 += y[i + 1];
+    }
+    if (even < n) {
+        st0 += t[even];
+        sy0 += y[even];
+    }
+    double tm = (st0 + st1) / dn, ym = (sy0 + sy1) / dn;
+    double ct0 = 0.0, ct1 = 0.0, cy0 = 0.0, cy1 = 0.0;
+    for (size_t i = 0; i < even; i += 2) {
+        ct0 += t[i] - tm;
+        ct1 += t[i + 1] - tm;
+        cy0 += y[i] - ym;
+        cy1 += y[i + 1] - ym;
+    }
+    if (even < n) {
+        ct0 += t[even] - tm;
+        cy0 += y[even] - ym;
+    }
+    tm += (ct0 + ct1) / dn;
+    ym += (cy0 + cy1) / dn;
+
+    double stt0 = 0.0, stt1 = 0.0, sty0 = 0.0, sty1 = 0.0;
+    double syy0 = 0.0, syy1 = 0.0;
+    for (size_t i = 0; i < even; i += 2) {
+        double dt0 = t[i] - tm, dy0 = y[i] - ym;
+        double dt1 = t[i + 1] - tm, dy1 = y[i + 1] - ym;
+        stt0 += dt0 * dt0;
+        sty0 += dt0 * dy0;
+        syy0 += dy0 * dy0;
+        stt1 += dt1 * dt1;
+        sty1 += dt1 * dy1;
+        syy1 += dy1 * dy1;
+    }
+    if (even < n) {
+        double dt0 = t[even] - tm, dy0 = y[even] - ym;
+        stt0 += dt0 * dt0;
+        sty0 += dt0 * dy0;
+        syy0 += dy0 * dy0;
+    }
+    double s_tt = stt0 + stt1, s_yy = syy0 + syy1;
+    double b1 = (sty0 + sty1) / s_tt;
+    double sse0 = 0.0, sse1 = 0.0;
+    for (size_t i = 0; i < even; i += 2) {
+        double e0 = (y[i] - ym) - b1 * (t[i] - tm);
+        double e1 = (y[i + 1] - ym) - b1 * (t[i + 1] - tm);
+        sse0 += e0 * e0;
+        sse1 += e1 * e1;
+    }
+    if (even < n) {
+        double e0 = (y[even] - ym) - b1 * (t[even] - tm);
+        sse0 += e0 * e0;
+    }
+    double sse = sse0 + sse1;
+    double df = (double)(n - 2);
+    double s2 = sse / df;
+    silk_ols r = {.n = n, .slope = b1, .intercept = ym - b1 * tm};
+    r.t_mean = tm;
+    r.y_mean = ym;
+    r.s_tt = s_tt;
+    r.resid_sd = sqrt(s2);
+    r.slope_se = sqrt(s2 / s_tt);
+    r.intercept_se = sqrt(s2 * (1.0 / dn + tm * tm / s_tt));
+    r.slope_lo = b1 - tcrit * r.slope_se;
+    r.slope_hi = b1 + tcrit * r.slope_se;
+    /* Rounding can push SSE a hair above S_yy when the slope is ~0. */
+    r.r2 = s_yy > 0.0 ? fmax(0.0, 1.0 - sse / s_yy) : 0.0;
+
+    /* Overflow (values near DBL_MAX, or t nearly constant) shows up here,
+     * before the t distribution sees a NaN. */
+    if (!isfinite(r.intercept) || !isfinite(r.intercept_se) ||
+        !isfinite(r.slope) || !isfinite(r.slope_se) ||
+        !isfinite(r.slope_lo) || !isfinite(r.slope_hi) || !isfinite(r.r2) ||
+        !isfinite(r.resid_sd) || !isfinite(r.t_mean) ||
+        !isfinite(r.y_mean) || !isfinite(s_yy) || !(s_tt > 0.0) ||
+        !isfinite(s_tt))
+        return silk_error_set(err, SILK_ENUMERIC,
+                              "%s: the fit is not finite (values too "
+                              "large, or t nearly constant)",
+                              method);
+    silk_gsl_clear();
+    if (r.slope_se > 0.0)
+        r.p = fmin(1.0, 2.0 * gsl_cdf_tdist_Q(fabs(b1 / r.slope_se), df));
+    else
+        r.p = b1 != 0.0 ? 0.0 : 1.0; /* exact fit: slope/se undefined */
+    int rc = silk_gsl_check(GSL_SUCCESS, err, method);
+    if (rc)
+        return rc;
+    *out = r;
+    return SILK_OK;
+}
+
+/*
+ * OLS fit of y = intercept + slope * t (silk_stats_ols_fit).
+ * Degenerate cases (documented in silkstat.h): SSE = 0 gives se 0, CI
+ * [slope, slope], p 0 (or 1 when slope is 0); constant y gives slope 0,
+ * p 1 and r2 0 (SST = 0, nothing to explain).  t may be in any order.
+ */
+SILK_API int silk_trend_ols(const double *t, const double *y, size_t n,
+                            silk_ols *out, silk_error *err)
+{
+    int rc;
+
+    silk_gsl_init();
+    if (n < 3)
+        return silk_error_set(err, SILK_ETOOFEW,
+                              "ols trend needs at least 3 points, got %zu",
+                              n);
+    if (!t || !y || !out)
+        return silk_error_set(err, SILK_EINVAL,
+                              "ols trend: t, y and out must not be null");
+    if ((rc = silk_stats_finite("ols trend", "t", t, n, err)) ||
+        (rc = silk_stats_finite("ols trend", "y", y, n, err)))
+        return rc;
+
+    size_t i = 1;
+    while (i < n && t[i] == t[0])
+        i++;
+    if (i == n)
+        return silk_error_set(err, SILK_EINVAL,
+                              "ols trend: every t is %g, expected at least "
+                              "two different times",
+                              t[0]);
+    return silk_stats_ols_fit("ols trend", t, y, n, silk_stats_ols_tcrit(n),
+                              out, err);
+}
+
+/*
+ * METHODS.md: yhat +- t_{n-2, 1-alpha/2} s sqrt(1/n + (t0 - tbar)^2 /
+ * S_tt) for the mean response, with 1 + under the root for a new
+ * observation.  yhat is computed as ybar + b1 (t0 - tbar), which equals
+ * b0 + b1 t0 but does not cancel digits when t0 and tbar are years.
+ */
+SILK_API int silk_trend_ols_predict(const silk_ols *fit, double t0,
+                                    double alpha, silk_ols_prediction *out,
+                                    silk_error *err)
+{
+    int rc;
+
+    silk_gsl_init();
+    if (!fit || !out)
+        return silk_error_set(err, SILK_EINVAL,
+                              "ols prediction: fit and out must not be null");
+    if (fit->n < 3)
+        return silk_error_set(err, SILK_ETOOFEW,
+                              "ols prediction needs a fit of at least 3 "
+                              "points, got %zu",
+                              fit->n);
+    if (!(fit->s_tt > 0.0) || !isfinite(fit->s_tt) ||
+        !isfinite(fit->t_mean) || !isfinite(fit->y_mean) ||
+        !isfinite(fit->slope) || !(fit->resid_sd >= 0.0) ||
+        !isfinite(fit->resid_sd))
+        return silk_error_set(err, SILK_EINVAL,
+                              "ols prediction: the fit has no usable t_mean, "
+                              "y_mean, s_tt or resid_sd, expected a fit from "
+                              "silk_trend_ols");
+    if (!isfinite(t0))
+        return silk_error_set(err, SILK_EINVAL,
+                              "ols prediction: t0 is %s, expected a finite "
+                              "number",
+                              silk_stats_nonfinite_name(t0));
+    if (!(alpha > 0.0 && alpha < 1.0))
+        return silk_error_set(err, SILK_EINVAL,
+                              "ols prediction: alpha is %g, expected a number "
+                              "between 0 and 1 (exclusive)",
+                              alpha);
+
+    silk_gsl_clear();
+    double dt = t0 - fit->t_mean;
+    double lever = 1.0 / (double)fit->n + dt * dt / fit->s_tt;
+    double tq = gsl_cdf_tdist_Pinv(1.0 - alpha / 2.0, (double)(fit->n - 2));
+    silk_ols_prediction r = {.t0 = t0};
+
+    r.fit = fit->y_mean + fit->slope * dt;
+    r.se_mean = fit->resid_sd * sqrt(lever);
+    r.se_pred = fit->resid_sd * sqrt(1.0 + lever);
+    /* An exact fit (s = 0) has zero-width intervals, also when alpha is
+     * so small that the quantile is +inf (inf * 0 would be NaN). */
+    double hm = r.se_mean > 0.0 ? tq * r.se_mean : 0.0;
+    double hp = r.se_pred > 0.0 ? tq * r.se_pred : 0.0;
+    r.mean_lo = r.fit - hm;
+    r.mean_hi = r.fit + hm;
+    r.pred_lo = r.fit - hp;
+    r.pred_hi = r.fit + hp;
+    if ((rc = silk_gsl_check(GSL_SUCCESS, err, "ols prediction")))
+        return rc;
+    if (!isfinite(r.fit) || !isfinite(r.mean_lo) || !isfinite(r.mean_hi) ||
+        !isfinite(r.pred_lo) || !isfinite(r.pred_hi))
+        return silk_error_set(err, SILK_ENUMERIC,
+                              "ols prediction: the interval at t0 = %g is "
+                              "not finite (t0 too far out, or alpha too "
+                              "small)",
+                              t0);
+    *out = r;
+    return SILK_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Mann-Kendall                                                      */
+/* ---------------------------------------------------------------- */
+
+/* Doubles hold these integers exactly up to n ~ 1.6e5. */
+void silk_stats_mk_ties(const double *sorted, size_t n, double *ties,
+                        double *tied_pairs)
+{
+    double sum = 0.0, pairs = 0.0;
     size_t i = 0;
 
     while (i < n) {
@@ -59,13 +281,41 @@ static double variance(const double *sorted, size_t n, double *tied_pairs)
         while (j < n && sorted[j] == sorted[i])
             j++;
         double tp = (double)(j - i);
-        ties += tp * (tp - 1.0) * (2.0 * tp + 5.0);
+        sum += tp * (tp - 1.0) * (2.0 * tp + 5.0);
         pairs += tp * (tp - 1.0) / 2.0;
         i = j;
     }
-    if (tied_pairs)
-        *tied_pairs = pairs;
+    *ties = sum;
+    *tied_pairs = pairs;
+}
+
+/* [n(n-1)(2n+5) - sum_p t_p(t_p-1)(2t_p+5)] / 18 */
+double silk_stats_mk_var(size_t n, double ties)
+{
+    double dn = (double)n;
     return (dn * (dn - 1.0) * (2.0 * dn + 5.0) - ties) / 18.0;
+}
+
+void silk_stats_mk_zp(double s, double var_s, double *z, double *p)
+{
+    if (s == 0.0 || var_s <= 0.0)
+        *z = 0.0; /* var_s 0 only when all are tied, and then S is 0 */
+    else
+        *z = (s - sign(s)) / sqrt(var_s);
+    *p = fmin(1.0, 2.0 * gsl_cdf_ugaussian_Q(fabs(*z)));
+}
+
+void silk_stats_mk_finish(size_t n, double s, double var_s,
+                          double tied_pairs, silk_mk *out)
+{
+    /* n(n-1)/2 is 0 for n < 2 (unsigned n - 1 would wrap) */
+    double n0 = n < 2 ? 0.0 : (double)n * (double)(n - 1) / 2.0;
+    silk_mk r = {.n = n, .s = s, .var_s = var_s};
+
+    silk_stats_mk_zp(s, var_s, &r.z, &r.p);
+    r.tau = n0 - tied_pairs > 0.0 ? s / (sqrt(n0 - tied_pairs) * sqrt(n0))
+                                  : 0.0;
+    *out = r;
 }
 
 /* S = sum over k < j of sgn(y_j - y_k); O(n^2) like trend::mk.test. */
@@ -77,78 +327,6 @@ static double mk_s(const double *y, size_t n)
         for (size_t j = k + 1; j < n; j++)
             s += sign(y[j] - y[k]);
     return s;
-}
-
-/*
- * OLS fit of y = intercept + slope * t with gsl_fit_linear.
- * se(slope) = s / sqrt(S_tt), s^2 = SSE / (n - 2); CI slope +- t_{n-2,
- * 0.975} se; p = 2 Q_t(|slope / se|, n - 2); r2 = 1 - SSE / SST.
- * Degenerate cases (documented in silkstat.h): SSE = 0 gives se 0, CI
- * [slope, slope], p 0 (or 1 when slope is 0); constant y gives slope 0,
- * p 1 and r2 0 (SST = 0, nothing to explain).  t may be in any order.
- */
-SILK_API int silk_trend_ols(const double *t, const double *y, size_t n,
-                            silk_ols *out, silk_error *err)
-{
-    double c0, c1, cov00, cov01, cov11, sse;
-    int rc;
-
-    silk_gsl_init();
-    if (n < 3)
-        return silk_error_set(err, SILK_ETOOFEW,
-                              "ols trend needs at least 3 points, got %zu",
-                              n);
-    if (!t || !y || !out)
-        return silk_error_set(err, SILK_EINVAL,
-                              "ols trend: t, y and out must not be null");
-    if ((rc = check_finite("ols trend", "t", t, n, err)) ||
-        (rc = check_finite("ols trend", "y", y, n, err)))
-        return rc;
-
-    size_t i = 1;
-    while (i < n && t[i] == t[0])
-        i++;
-    if (i == n)
-        return silk_error_set(err, SILK_EINVAL,
-                              "ols trend: every t is %g, expected at least "
-                              "two different times",
-                              t[0]);
-
-    silk_gsl_clear();
-    rc = gsl_fit_linear(t, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11,
-                        &sse);
-    if ((rc = silk_gsl_check(rc, err, "ols trend")))
-        return rc;
-
-    double df = (double)(n - 2);
-    double sst = gsl_stats_tss(y, 1, n);
-    double tcrit = gsl_cdf_tdist_Pinv(0.975, df);
-    silk_ols r = {.n = n, .intercept = c0, .slope = c1};
-
-    r.intercept_se = sqrt(cov00);
-    r.slope_se = sqrt(cov11);
-    r.resid_sd = sqrt(sse / df);
-    r.slope_lo = c1 - tcrit * r.slope_se;
-    r.slope_hi = c1 + tcrit * r.slope_se;
-    /* Rounding can push SSE a hair above SST when the slope is ~0. */
-    r.r2 = sst > 0.0 ? fmax(0.0, 1.0 - sse / sst) : 0.0;
-    if (r.slope_se > 0.0)
-        r.p = fmin(1.0, 2.0 * gsl_cdf_tdist_Q(fabs(c1 / r.slope_se), df));
-    else
-        r.p = c1 != 0.0 ? 0.0 : 1.0; /* exact fit: slope/se undefined */
-    if ((rc = silk_gsl_check(GSL_SUCCESS, err, "ols trend")))
-        return rc;
-
-    /* Overflow (values near DBL_MAX, or t nearly constant) shows up here. */
-    if (!isfinite(r.intercept) || !isfinite(r.intercept_se) ||
-        !isfinite(r.slope) || !isfinite(r.slope_se) ||
-        !isfinite(r.slope_lo) || !isfinite(r.slope_hi) || !isfinite(r.r2) ||
-        !isfinite(r.p) || !isfinite(r.resid_sd))
-        return silk_error_set(err, SILK_ENUMERIC,
-                              "ols trend: the fit is not finite (values too "
-                              "large, or t nearly constant)");
-    *out = r;
-    return SILK_OK;
 }
 
 /*
@@ -171,7 +349,7 @@ SILK_API int silk_trend_mann_kendall(const double *y, size_t n, silk_mk *out,
     if (!y || !out)
         return silk_error_set(err, SILK_EINVAL,
                               "mann-kendall: y and out must not be null");
-    if ((rc = check_finite("mann-kendall", "y", y, n, err)))
+    if ((rc = silk_stats_finite("mann-kendall", "y", y, n, err)))
         return rc;
     if (n > SIZE_MAX / sizeof *sorted ||
         !(sorted = malloc(n * sizeof *sorted)))
@@ -183,16 +361,10 @@ SILK_API int silk_trend_mann_kendall(const double *y, size_t n, silk_mk *out,
     memcpy(sorted, y, n * sizeof *sorted);
     gsl_sort(sorted, 1, n);
 
-    double tied, n0 = (double)n * (double)(n - 1) / 2.0;
-    silk_mk r = {.n = n, .s = mk_s(y, n)};
-
-    r.var_s = variance(sorted, n, &tied);
-    if (r.s == 0.0 || r.var_s <= 0.0)
-        r.z = 0.0; /* var_s 0 only when all are tied, and then S is 0 */
-    else
-        r.z = (r.s - sign(r.s)) / sqrt(r.var_s);
-    r.p = fmin(1.0, 2.0 * gsl_cdf_ugaussian_Q(fabs(r.z)));
-    r.tau = n0 - tied > 0.0 ? r.s / (sqrt(n0 - tied) * sqrt(n0)) : 0.0;
+    double ties, tied;
+    silk_mk r;
+    silk_stats_mk_ties(sorted, n, &ties, &tied);
+    silk_stats_mk_finish(n, mk_s(y, n), silk_stats_mk_var(n, ties), tied, &r);
     if ((rc = silk_gsl_check(GSL_SUCCESS, err, "mann-kendall")))
         goto done;
     *out = r;
@@ -201,6 +373,10 @@ done:
     free(sorted);
     return rc;
 }
+
+/* ---------------------------------------------------------------- */
+/* Sen's slope                                                       */
+/* ---------------------------------------------------------------- */
 
 /* 1-based rank rounded half-to-even (R's round; nearbyint in the default
  * rounding mode), clamped to [1, npairs]: for short series C can exceed N
@@ -215,14 +391,34 @@ static size_t rank(double r, size_t npairs)
     return (size_t)r;
 }
 
+void silk_stats_sen_ranks(size_t npairs, double var_s, double zq, size_t *lo,
+                          size_t *hi)
+{
+    /* As R: qnorm(1 - alpha/2).  For a tiny alpha that is +inf, and the
+     * clamped ranks then give [min d, max d]; Var(S) = 0 (all y tied)
+     * must give C = 0, not inf * 0. */
+    double c = var_s > 0.0 ? zq * sqrt(var_s) : 0.0;
+    double dn = (double)npairs;
+
+    *lo = rank((dn - c) / 2.0, npairs);
+    *hi = rank((dn + c) / 2.0 + 1.0, npairs);
+}
+
+/* "+ 0.0" turns -0.0 into +0.0: a sort and a selection may pick
+ * different zeros out of equal values, and the results should not
+ * depend on which. */
+double silk_stats_median_pair(double lower, double upper, size_t n)
+{
+    return (n % 2 ? lower : (lower + upper) / 2.0) + 0.0;
+}
+
 /*
  * Sen's slope: the median of the N = n(n-1)/2 pairwise slopes (y_j - y_i)
  * / (t_j - t_i) over actual times (gaps allowed), the Hipel-McLeod
- * interval at level 1 - alpha: C = z_{1-alpha/2} sqrt(Var S), lower =
- * d[round((N - C)/2)], upper = d[round((N + C)/2 + 1)] (1-based, see
- * rank()), and the intercept median(y - slope t).  t must be strictly
- * increasing.  One buffer of N doubles serves the sorted copy of y (for
- * Var S), the slopes, then the intercept residuals.
+ * interval at level 1 - alpha (silk_stats_sen_ranks), and the intercept
+ * median(y - slope t).  t must be strictly increasing.  One buffer of N
+ * doubles serves the sorted copy of y (for Var S), the slopes, then the
+ * intercept residuals.
  */
 SILK_API int silk_trend_sen(const double *t, const double *y, size_t n,
                             double alpha, silk_sen *out, silk_error *err)
@@ -249,15 +445,10 @@ SILK_API int silk_trend_sen(const double *t, const double *y, size_t n,
                               "sen slope: %zu points give too many pairwise "
                               "slopes to hold in memory",
                               n);
-    if ((rc = check_finite("sen slope", "t", t, n, err)) ||
-        (rc = check_finite("sen slope", "y", y, n, err)))
+    if ((rc = silk_stats_finite("sen slope", "t", t, n, err)) ||
+        (rc = silk_stats_finite("sen slope", "y", y, n, err)) ||
+        (rc = silk_stats_increasing("sen slope", t, n, err)))
         return rc;
-    for (size_t i = 1; i < n; i++)
-        if (!(t[i] > t[i - 1]))
-            return silk_error_set(err, SILK_EINVAL,
-                                  "sen slope: t[%zu] is %g after t[%zu] = %g, "
-                                  "expected strictly increasing times",
-                                  i, t[i], i - 1, t[i - 1]);
 
     size_t npairs = n * (n - 1) / 2;
     if (!(work = malloc(npairs * sizeof *work)))
@@ -270,7 +461,9 @@ SILK_API int silk_trend_sen(const double *t, const double *y, size_t n,
     /* npairs >= n for n >= 3, so the buffer first holds the sorted y. */
     memcpy(work, y, n * sizeof *work);
     gsl_sort(work, 1, n);
-    double var_s = variance(work, n, NULL);
+    double ties, tied;
+    silk_stats_mk_ties(work, n, &ties, &tied);
+    double var_s = silk_stats_mk_var(n, ties);
 
     size_t k = 0;
     for (size_t i = 0; i + 1 < n; i++) {
@@ -289,21 +482,18 @@ SILK_API int silk_trend_sen(const double *t, const double *y, size_t n,
     gsl_sort(work, 1, npairs);
 
     silk_sen r = {.n = n};
-    /* As R: qnorm(1 - alpha/2).  For a tiny alpha that is +inf, and the
-     * clamped ranks then give [min d, max d]; Var(S) = 0 (all y tied)
-     * must give C = 0, not inf * 0. */
-    double zq = gsl_cdf_ugaussian_Pinv(1.0 - alpha / 2.0);
-    double c = var_s > 0.0 ? zq * sqrt(var_s) : 0.0;
-    double dn = (double)npairs;
-
-    r.slope = gsl_stats_median_from_sorted_data(work, 1, npairs);
-    r.lo = work[rank((dn - c) / 2.0, npairs) - 1];
-    r.hi = work[rank((dn + c) / 2.0 + 1.0, npairs) - 1];
+    size_t lo, hi;
+    silk_stats_sen_ranks(npairs, var_s,
+                         gsl_cdf_ugaussian_Pinv(1.0 - alpha / 2.0), &lo, &hi);
+    r.slope = silk_stats_median_pair(work[(npairs - 1) / 2], work[npairs / 2],
+                                     npairs);
+    r.lo = work[lo - 1] + 0.0;
+    r.hi = work[hi - 1] + 0.0;
 
     for (size_t i = 0; i < n; i++)
         work[i] = y[i] - r.slope * t[i];
     gsl_sort(work, 1, n);
-    r.intercept = gsl_stats_median_from_sorted_data(work, 1, n);
+    r.intercept = silk_stats_median_pair(work[(n - 1) / 2], work[n / 2], n);
     if ((rc = silk_gsl_check(GSL_SUCCESS, err, "sen slope")))
         goto done;
     if (!isfinite(r.intercept)) {

@@ -1,10 +1,12 @@
 /*
- * test_trend.c: silk_trend_ols, silk_trend_mann_kendall, silk_trend_sen
- * and the GSL error handler of src/stats.
+ * test_trend.c: silk_trend_ols, silk_trend_ols_predict,
+ * silk_trend_mann_kendall, silk_trend_sen and the GSL error handler of
+ * src/stats.
  *
  * Reference values come from METHODS.md (NIST StRD Norris; R trend on
  * maxau.csv), from hand calculations written out beside each case, and
- * from R 4.2.2 for two short series (see the comment above gap_t).
+ * from R 4.2.2 for two short series (see the comment above gap_t) and for
+ * the intervals of silk_trend_ols_predict (tests/ref/ols_predict.R).
  */
 #include <math.h>
 #include <pthread.h>
@@ -146,6 +148,11 @@ static void ols_norris(void **state)
     REL(r.slope_se, 4.29796848199937e-4, 1e-10);
     REL(r.resid_sd, 0.884796396144373, 1e-10);
     REL(r.r2, 0.999993745883712, 1e-10);
+    /* the centred sums kept for silk_trend_ols_predict: sum x / 36 and
+     * sum (x - xbar)^2 (Python fractions on the decimal inputs) */
+    REL(r.t_mean, 15090.4 / 36.0, 1e-14);
+    REL(r.y_mean, 15112.9 / 36.0, 1e-14);
+    REL(r.s_tt, 4237993.022222222, 1e-12);
     /* t_{34, 0.975} = 2.0322445093177182 (R: qt(0.975, 34)) */
     REL(r.slope_lo, 1.00211681802045 - 2.0322445093177182 * 4.29796848199937e-4,
         1e-10);
@@ -289,6 +296,166 @@ static void ols_rejects(void **state)
                  "ols trend: t[2] is -inf, expected a finite number");
     expect_error(silk_trend_ols(t, NULL, 3, &r, &err), &err, SILK_EINVAL,
                  "ols trend: t, y and out must not be null");
+}
+
+/* ---------------------------------------------------------------- */
+/* OLS prediction intervals (tests/ref/ols_predict.R)                */
+/* ---------------------------------------------------------------- */
+
+/* NIST Norris through R's predict.lm, 95%: at x = 0 (the fit there is
+ * the intercept, and se.fit its certified se), inside and far outside. */
+static void ols_predict_norris(void **state)
+{
+    (void)state;
+    static const double x[36] = {
+        0.2,   337.4, 118.2, 884.6, 10.1,  226.5, 666.3, 996.3, 448.6,
+        777.0, 558.2, 0.4,   0.6,   775.5, 666.9, 338.0, 447.5, 11.6,
+        556.0, 228.1, 995.8, 887.6, 120.2, 0.3,   0.3,   556.8, 339.1,
+        887.2, 999.0, 779.0, 11.1,  118.3, 229.2, 669.1, 448.9, 0.5};
+    static const double y[36] = {
+        0.1,   338.8, 118.1, 888.0, 9.2,   228.1, 668.5, 998.5, 449.1,
+        778.9, 559.2, 0.3,   0.1,   778.1, 668.8, 339.3, 448.9, 10.8,
+        557.7, 228.3, 998.0, 888.8, 119.6, 0.3,   0.6,   557.6, 339.3,
+        888.0, 998.5, 778.9, 10.2,  117.6, 228.9, 668.4, 449.2, 0.2};
+    static const struct {
+        double t0, fit, se, mlo, mhi, plo, phi;
+    } want[] = {
+        {0, -0.26232307377411718, 0.23281823430115431, -0.73546665210168405,
+         0.21082050455344969, -2.1216535432761714, 1.5970073957279369},
+        {500, 500.79608593645303927, 0.15150217580019185,
+         500.48819647153339929, 501.10397540137267924, 498.9717940541834764,
+         502.6203778187226021},
+        {1500, 1502.91290395690725745, 0.48737876795595653,
+         1501.92243113177073610, 1503.90337678204377880,
+         1500.8600324639880910, 1504.9657754498264239},
+    };
+    silk_ols fit;
+    silk_ols_prediction r;
+    silk_error err = {0};
+
+    assert_int_equal(silk_trend_ols(x, y, 36, &fit, &err), SILK_OK);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(
+            silk_trend_ols_predict(&fit, want[i].t0, 0.05, &r, &err),
+            SILK_OK);
+        assert_true(r.t0 == want[i].t0);
+        /* fit and bounds to 1e-9 relative (NIST-grade); at x = 0 the
+         * fit is the intercept, certified -0.262323073774029 */
+        REL(r.fit, want[i].fit, 1e-9);
+        REL(r.se_mean, want[i].se, 1e-9);
+        REL(r.mean_lo, want[i].mlo, 1e-9);
+        REL(r.mean_hi, want[i].mhi, 1e-9);
+        REL(r.pred_lo, want[i].plo, 1e-9);
+        REL(r.pred_hi, want[i].phi, 1e-9);
+        REL(r.se_pred, sqrt(r.se_mean * r.se_mean +
+                            0.884796396144373 * 0.884796396144373),
+            1e-9);
+    }
+}
+
+/* gap_t / gap_y at 90%, inside the data (2006.5, in a gap) and seven
+ * years after it (R: predict(lm(gap_y ~ gap_t), level = 0.90)). */
+static void ols_predict_against_r(void **state)
+{
+    (void)state;
+    silk_ols fit;
+    silk_ols_prediction r;
+    silk_error err = {0};
+
+    assert_int_equal(silk_trend_ols(gap_t, gap_y, 12, &fit, &err), SILK_OK);
+    assert_int_equal(silk_trend_ols_predict(&fit, 2006.5, 0.10, &r, &err),
+                     SILK_OK);
+    REL(r.fit, 120.03447737909573, 1e-12);
+    REL(r.mean_lo, 117.23497491352880, 1e-12);
+    REL(r.mean_hi, 122.83397984466266, 1e-12);
+    REL(r.pred_lo, 109.96966003465303, 1e-12);
+    REL(r.pred_hi, 130.09929472353843, 1e-12);
+    assert_int_equal(silk_trend_ols_predict(&fit, 2020.0, 0.10, &r, &err),
+                     SILK_OK);
+    REL(r.fit, 156.43814352574191, 1e-12);
+    REL(r.mean_lo, 147.29367791227421, 1e-12);
+    REL(r.mean_hi, 165.58260913920961, 1e-12);
+    REL(r.pred_lo, 143.13083029285480, 1e-12);
+    REL(r.pred_hi, 169.74545675862902, 1e-12);
+}
+
+/*
+ * By hand (ols_by_hand's line: t = 1,2,3, y = 1,3,2, slope 0.5, s^2 =
+ * 1.5, tbar = 2, ybar = 2, S_tt = 2).  At t0 = 4: fit = 2 + 0.5 * 2 = 3,
+ * lever = 1/3 + 4/2 = 7/3, se_mean = sqrt(1.5 * 7/3) = sqrt(3.5), se_pred
+ * = sqrt(1.5 * 10/3) = sqrt(5); alpha = 0.5 on 1 df: t = tan(pi/4) = 1.
+ */
+static void ols_predict_by_hand(void **state)
+{
+    (void)state;
+    const double t[] = {1, 2, 3}, y[] = {1, 3, 2};
+    silk_ols fit;
+    silk_ols_prediction r;
+    silk_error err = {0};
+
+    assert_int_equal(silk_trend_ols(t, y, 3, &fit, &err), SILK_OK);
+    assert_true(fit.t_mean == 2.0 && fit.y_mean == 2.0 && fit.s_tt == 2.0);
+    assert_int_equal(silk_trend_ols_predict(&fit, 4.0, 0.5, &r, &err),
+                     SILK_OK);
+    REL(r.fit, 3.0, 1e-15);
+    REL(r.se_mean, sqrt(3.5), 1e-15);
+    REL(r.se_pred, sqrt(5.0), 1e-15);
+    REL(r.mean_lo, 3.0 - sqrt(3.5), 1e-12);
+    REL(r.mean_hi, 3.0 + sqrt(3.5), 1e-12);
+    REL(r.pred_lo, 3.0 - sqrt(5.0), 1e-12);
+    REL(r.pred_hi, 3.0 + sqrt(5.0), 1e-12);
+}
+
+/* An exact line (s = 0): zero-width intervals, even for an alpha whose
+ * quantile is +inf (not inf * 0 = NaN). */
+static void ols_predict_exact_fit(void **state)
+{
+    (void)state;
+    const double t[] = {2001, 2002, 2003, 2004, 2005};
+    const double y[] = {7, 9, 11, 13, 15};
+    silk_ols fit;
+    silk_ols_prediction r;
+    silk_error err = {0};
+
+    assert_int_equal(silk_trend_ols(t, y, 5, &fit, &err), SILK_OK);
+    assert_int_equal(silk_trend_ols_predict(&fit, 2010, 1e-300, &r, &err),
+                     SILK_OK);
+    assert_true(r.fit == 25.0);
+    assert_true(r.se_mean == 0.0 && r.se_pred == 0.0);
+    assert_true(r.mean_lo == 25.0 && r.mean_hi == 25.0);
+    assert_true(r.pred_lo == 25.0 && r.pred_hi == 25.0);
+}
+
+static void ols_predict_rejects(void **state)
+{
+    (void)state;
+    const double t[] = {1, 2, 3}, y[] = {1, 3, 2};
+    silk_ols fit, blank = {0};
+    silk_ols_prediction r;
+    silk_error err = {0};
+
+    assert_int_equal(silk_trend_ols(t, y, 3, &fit, &err), SILK_OK);
+    expect_error(silk_trend_ols_predict(NULL, 1, 0.05, &r, &err), &err,
+                 SILK_EINVAL, "ols prediction: fit and out must not be null");
+    expect_error(silk_trend_ols_predict(&blank, 1, 0.05, &r, &err), &err,
+                 SILK_ETOOFEW,
+                 "ols prediction needs a fit of at least 3 points, got 0");
+    blank.n = 5;
+    expect_error(silk_trend_ols_predict(&blank, 1, 0.05, &r, &err), &err,
+                 SILK_EINVAL,
+                 "ols prediction: the fit has no usable t_mean, y_mean, "
+                 "s_tt or resid_sd, expected a fit from silk_trend_ols");
+    expect_error(silk_trend_ols_predict(&fit, NAN, 0.05, &r, &err), &err,
+                 SILK_EINVAL,
+                 "ols prediction: t0 is nan, expected a finite number");
+    expect_error(silk_trend_ols_predict(&fit, 1, 0.0, &r, &err), &err,
+                 SILK_EINVAL,
+                 "ols prediction: alpha is 0, expected a number between 0 "
+                 "and 1 (exclusive)");
+    expect_error(silk_trend_ols_predict(&fit, 1e308, 0.05, &r, &err), &err,
+                 SILK_ENUMERIC,
+                 "ols prediction: the interval at t0 = 1e+308 is not finite "
+                 "(t0 too far out, or alpha too small)");
 }
 
 /* Squares of 1e308 overflow inside GSL: caught by isfinite after. */
@@ -639,6 +806,11 @@ int main(void)
         cmocka_unit_test(ols_constant_y),
         cmocka_unit_test(ols_rejects),
         cmocka_unit_test(ols_overflow),
+        cmocka_unit_test(ols_predict_norris),
+        cmocka_unit_test(ols_predict_against_r),
+        cmocka_unit_test(ols_predict_by_hand),
+        cmocka_unit_test(ols_predict_exact_fit),
+        cmocka_unit_test(ols_predict_rejects),
         cmocka_unit_test(maxau),
         cmocka_unit_test(mk_increasing),
         cmocka_unit_test(mk_ties),
