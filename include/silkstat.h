@@ -568,6 +568,12 @@ SILK_API const silk_problem *silk_problems_get(const silk_problems *problems,
  * position (silk_batch_cell_source; "FILE:LINE: " when the column is
  * unknown, none when the line is) as "indicator I, O -> D, period P:
  * ...".  Does nothing when opt->problems is NULL. */
+/* The same checks on one cube of indicator i of batch (for
+ * silk_store_commit_visit: the cube may hold the store's cells too; a
+ * jump is reported only where the batch named the jumping cell). */
+SILK_API void silk_ingest_sanity_cube(const silk_batch *batch, size_t i,
+                                      const silk_cube *cube,
+                                      const silk_ingest_options *opt);
 SILK_API int silk_ingest_sanity(const silk_batch *batch,
                                 const silk_ingest_options *opt,
                                 silk_error *err);
@@ -602,6 +608,17 @@ SILK_API const char *silk_store_default_path(void);
  * byte-for-byte as it was. */
 SILK_API int silk_store_commit(const char *path, const silk_batch *batch,
                                silk_error *err);
+
+/* silk_store_commit that shows visit each indicator's cube as it will be
+ * stored (the batch's merged with the store's), with the indicator's
+ * position in batch, before writing it: checks that need whole series
+ * then cost no second build of the cubes. */
+typedef void (*silk_cube_visitor)(const silk_cube *cube, size_t batch_index,
+                                  void *ctx);
+SILK_API int silk_store_commit_visit(const char *path,
+                                     const silk_batch *batch,
+                                     silk_cube_visitor visit, void *ctx,
+                                     silk_error *err);
 
 typedef struct silk_store silk_store;
 

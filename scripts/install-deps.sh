@@ -12,7 +12,7 @@ PACKAGES="
 build-essential pkg-config
 libgsl-dev libcsv-dev libhdf5-dev hdf5-tools libinih-dev libcmocka-dev
 gnuplot-nox fonts-lato
-python3 python3-h5py python3-xarray python3-h5netcdf python3-pandas python3-numpy
+python3 python3-h5py python3-xarray python3-h5netcdf python3-pandas python3-scipy python3-statsmodels python3-numpy
 r-base-core r-cran-data.table time
 clang libclang-rt-14-dev
 strace util-linux e2fsprogs

@@ -141,6 +141,17 @@ static void print_warnings(const silk_problems *problems)
 
 /* FILE of a FILE=NAME (text, len) names path: the same text, path's base
  * name, or another path to the same file. */
+typedef struct sanity_ctx {
+    const silk_batch *batch;
+    const silk_ingest_options *options;
+} sanity_ctx;
+
+static void check_cube(const silk_cube *cube, size_t i, void *arg)
+{
+    const sanity_ctx *ctx = arg;
+    silk_ingest_sanity_cube(ctx->batch, i, cube, ctx->options);
+}
+
 static bool names_file(const char *text, size_t len, const char *path)
 {
     const char *base = strrchr(path, '/');
@@ -273,11 +284,13 @@ int cmd_ingest(int argc, char **argv)
                    (unsigned long long)rows, format);
         total += rows;
     }
-    if (silk_ingest_sanity(batch, &options, &err) != SILK_OK)
+    /* the series checks run on each cube as the commit builds it: one
+     * build instead of two; their warnings follow the commit */
+    sanity_ctx sanity = {batch, &options};
+    if (silk_store_commit_visit(opt.store, batch, check_cube, &sanity,
+                                &err) != SILK_OK)
         goto fail;
     print_warnings(problems);
-    if (silk_store_commit(opt.store, batch, &err) != SILK_OK)
-        goto fail;
     if (!opt.quiet) {
         printf("ingested %llu rows from %d file%s into %s:",
                (unsigned long long)total, opt.n_args, opt.n_args == 1 ? "" : "s",

@@ -30,6 +30,12 @@ static const char usage[] =
     "        ols_intercept,ols_resid_sd\n"
     "  mk    mk_s,mk_var_s,mk_z,mk_p,mk_tau\n"
     "  sen   sen_slope,sen_ci_low,sen_ci_high,sen_intercept\n"
+    "  loglin loglin_rate,loglin_rate_low,loglin_rate_high,loglin_p,cagr\n"
+    "  smk   smk_s,smk_var_s,smk_z,smk_p,ssen_slope (monthly, quarterly)\n"
+    "  pettitt pettitt_u,pettitt_k,pettitt_p\n"
+    "  hampel hampel_outliers,hampel_worst,hampel_worst_score\n"
+    "  holt  holt_alpha,holt_beta,holt_phi,holt_sigma,holt_next,\n"
+    "        holt_next_low95,holt_next_high95\n"
     "Default methods: ols,mk,sen.  Slopes are per period (year, quarter or\n"
     "month).  --break P starts a new segment at period P (as does a value\n"
     "flagged b): each segment gets its own row, so a reclassification is\n"
@@ -141,11 +147,16 @@ static void put_number(row *r, const char *name, double value)
 /* Methods                                                             */
 /* ------------------------------------------------------------------ */
 
-/* One segment's observed points, in period order. */
+/* One segment: its observed points in period order, and the same
+ * segment as a regular series (one value a period, NaN where missing)
+ * for the seasonal methods. */
 typedef struct points {
     const double *t, *y; /* t: period ordinals */
     size_t n;
+    const double *regular;
+    size_t n_regular;
     silk_freq freq;
+    silk_trend_workspace *ws; /* the thread's */
 } points;
 
 /* A method's output column: a number, or a period (computed as its
@@ -213,13 +224,147 @@ static int compute_sen(const points *pts, double *out, silk_error *err)
     return status;
 }
 
+static const column loglin_columns[] = {
+    {"loglin_rate", COL_NUMBER}, {"loglin_rate_low", COL_NUMBER},
+    {"loglin_rate_high", COL_NUMBER},     {"loglin_p", COL_NUMBER},
+    {"cagr", COL_NUMBER}};
+
+/* Log-linear growth (% per period) and the compound growth between the
+ * end points, side by side: they can disagree in sign (README). */
+static int compute_loglin(const points *pts, double *out, silk_error *err)
+{
+    silk_growth g;
+    silk_cagr c;
+    int status = silk_growth_loglinear(pts->t, pts->y, pts->n, &g, err);
+    if (status == SILK_OK)
+        status = silk_growth_cagr(pts->t, pts->y, pts->n, &c, err);
+    if (status == SILK_OK) {
+        double v[] = {g.rate, g.rate_lo, g.rate_hi, g.p, c.rate};
+        memcpy(out, v, sizeof v);
+    }
+    return status;
+}
+
+static const column smk_columns[] = {
+    {"smk_s", COL_NUMBER}, {"smk_var_s", COL_NUMBER}, {"smk_z", COL_NUMBER},
+    {"smk_p", COL_NUMBER}, {"ssen_slope", COL_NUMBER}};
+
+/* Seasonal Mann-Kendall and Sen (monthly and quarterly series; annual
+ * ones have no seasons and get empty columns, not an error). */
+static int compute_smk(const points *pts, double *out, silk_error *err)
+{
+    if (pts->freq != SILK_FREQ_MONTHLY && pts->freq != SILK_FREQ_QUARTERLY)
+        return SILK_OK;
+    silk_smk smk;
+    silk_seasonal_slope ssen;
+    size_t period = (size_t)pts->freq;
+    int status = silk_seasonal_mann_kendall(pts->regular, pts->n_regular,
+                                            period, &smk, NULL, err);
+    if (status == SILK_OK)
+        status = silk_seasonal_sen(pts->regular, pts->n_regular, period,
+                                   &ssen, err);
+    if (status == SILK_OK) {
+        double v[] = {smk.s, smk.var_s, smk.z, smk.p, ssen.slope};
+        memcpy(out, v, sizeof v);
+    }
+    return status;
+}
+
+static const column pettitt_columns[] = {{"pettitt_u", COL_NUMBER},
+                                         {"pettitt_k", COL_PERIOD},
+                                         {"pettitt_p", COL_NUMBER}};
+
+/* K is the last period before the change (METHODS: the first k reaching
+ * U*). */
+static int compute_pettitt(const points *pts, double *out, silk_error *err)
+{
+    silk_pettitt pt;
+    int status = silk_pettitt_test(pts->y, pts->n, &pt, err);
+    if (status == SILK_OK) {
+        double v[] = {pt.u, pts->t[pt.k - 1], pt.p};
+        memcpy(out, v, sizeof v);
+    }
+    return status;
+}
+
+static const column hampel_columns[] = {{"hampel_outliers", COL_NUMBER},
+                                        {"hampel_worst", COL_PERIOD},
+                                        {"hampel_worst_score", COL_NUMBER}};
+
+/* Hampel (window half-width 3, threshold 3): how many outliers, and the
+ * one furthest from its window's median in MADs.  Series shorter than a
+ * window (7 values) have none to find: 0, not an error. */
+static int compute_hampel(const points *pts, double *out, silk_error *err)
+{
+    size_t k = SILK_HAMPEL_K, n_out = 0;
+    if (pts->n < 2 * k + 1) {
+        out[0] = 0;
+        return SILK_OK;
+    }
+    bool *flag = malloc(pts->n * sizeof *flag);
+    double *x0 = malloc(pts->n * sizeof *x0);
+    double *s0 = malloc(pts->n * sizeof *s0);
+    int status = flag && x0 && s0
+                     ? silk_hampel_detect(pts->y, pts->n, k, SILK_HAMPEL_T0,
+                                          flag, x0, s0, &n_out, err)
+                     : silk_error_set(err, SILK_ENOMEM, "out of memory");
+    if (status == SILK_OK) {
+        out[0] = (double)n_out;
+        double worst = -1;
+        for (size_t i = 0; i < pts->n; i++) {
+            if (!flag[i])
+                continue;
+            /* S0 = 0 flags any departure: its score is infinite */
+            double score = s0[i] > 0 ? fabs(pts->y[i] - x0[i]) / s0[i]
+                                     : INFINITY;
+            if (score > worst) {
+                worst = score;
+                out[1] = pts->t[i];
+                out[2] = isinf(score) ? NAN : score;
+            }
+        }
+    }
+    free(flag);
+    free(x0);
+    free(s0);
+    return status;
+}
+
+static const column holt_columns[] = {
+    {"holt_alpha", COL_NUMBER}, {"holt_beta", COL_NUMBER},
+    {"holt_phi", COL_NUMBER},   {"holt_sigma", COL_NUMBER},
+    {"holt_next", COL_NUMBER},  {"holt_next_low95", COL_NUMBER},
+    {"holt_next_high95", COL_NUMBER}};
+
+/* Holt's damped trend fitted to the segment, and its forecast of the
+ * next period (silkstat forecast gives any horizon). */
+static int compute_holt(const points *pts, double *out, silk_error *err)
+{
+    silk_holt fit;
+    silk_holt_point next;
+    int status = silk_holt_fit(pts->y, pts->n, NULL, &fit, err);
+    if (status == SILK_OK)
+        status = silk_holt_forecast(&fit, 1, &next, err);
+    if (status == SILK_OK) {
+        double v[] = {fit.alpha, fit.beta,  fit.phi,  sqrt(fit.s2),
+                      next.mean, next.lo95, next.hi95};
+        memcpy(out, v, sizeof v);
+    }
+    return status;
+}
+
 #define COLUMNS(c) c, sizeof c / sizeof *c
 
 /* Every method, in output order (not the order --method lists them). */
 static const method methods[] = {
     {"ols", COLUMNS(ols_columns), compute_ols},
+    {"loglin", COLUMNS(loglin_columns), compute_loglin},
     {"mk", COLUMNS(mk_columns), compute_mk},
     {"sen", COLUMNS(sen_columns), compute_sen},
+    {"smk", COLUMNS(smk_columns), compute_smk},
+    {"pettitt", COLUMNS(pettitt_columns), compute_pettitt},
+    {"hampel", COLUMNS(hampel_columns), compute_hampel},
+    {"holt", COLUMNS(holt_columns), compute_holt},
 };
 #define N_METHODS (sizeof methods / sizeof *methods)
 #define DEFAULT_METHODS "ols,mk,sen"
@@ -267,17 +412,56 @@ typedef struct layout {
     const method *method[N_METHODS];
     size_t n_methods;
     size_t n_values; /* columns of all chosen methods */
+    /* ols, mk and sen together go through silk_trend_all, one pass over
+     * the pairs: where their columns start in a row's values */
+    bool all_three;
+    size_t at_ols, at_mk, at_sen;
 } layout;
 
 static layout make_layout(unsigned chosen)
 {
     layout l = {.n_methods = 0};
+    bool has_ols = false, has_mk = false, has_sen = false;
     for (size_t m = 0; m < N_METHODS; m++)
         if (chosen & (1u << m)) {
+            if (methods[m].compute == compute_ols) {
+                has_ols = true;
+                l.at_ols = l.n_values;
+            } else if (methods[m].compute == compute_mk) {
+                has_mk = true;
+                l.at_mk = l.n_values;
+            } else if (methods[m].compute == compute_sen) {
+                has_sen = true;
+                l.at_sen = l.n_values;
+            }
             l.method[l.n_methods++] = &methods[m];
             l.n_values += methods[m].n_columns;
         }
+    l.all_three = has_ols && has_mk && has_sen;
     return l;
+}
+
+/* ols, mk and sen in one pass (bit for bit the separate functions'
+ * results).  False when it failed: the caller then runs them one by one
+ * to learn which failed and why. */
+static bool compute_all_three(const layout *l, const points *pts,
+                              double *out)
+{
+    silk_ols ols;
+    silk_mk mk;
+    silk_sen sen;
+    silk_error err = {0};
+    if (silk_trend_all(pts->ws, pts->t, pts->y, pts->n, 0.05, &ols, &mk, &sen,
+                       &err) != SILK_OK)
+        return false;
+    double o[] = {ols.slope, ols.slope_se, ols.slope_lo, ols.slope_hi,
+                  ols.r2,    ols.p,        ols.intercept, ols.resid_sd};
+    double m[] = {mk.s, mk.var_s, mk.z, mk.p, mk.tau};
+    double se[] = {sen.slope, sen.lo, sen.hi, sen.intercept};
+    memcpy(out + l->at_ols, o, sizeof o);
+    memcpy(out + l->at_mk, m, sizeof m);
+    memcpy(out + l->at_sen, se, sizeof se);
+    return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -300,7 +484,8 @@ typedef struct run_ctx {
     const layout *layout;
     bool json;
     job *jobs;
-    double *scratch; /* per thread: 2 * (n_period + 1) */
+    double *scratch; /* per thread: 3 * (n_period + 1) */
+    silk_trend_workspace **ws; /* per thread */
 } run_ctx;
 
 /* Pass 1: the methods' numbers. */
@@ -309,11 +494,13 @@ static void compute_job(void *arg, size_t i, unsigned thread)
     run_ctx *ctx = arg;
     const silk_cube *cube = ctx->cube;
     job *jb = &ctx->jobs[i];
-    double *t = ctx->scratch + (size_t)thread * 2 * (cube->n_period + 1);
+    double *t = ctx->scratch + (size_t)thread * 3 * (cube->n_period + 1);
     double *y = t + cube->n_period + 1;
+    double *regular = y + cube->n_period + 1;
     size_t n = 0;
     for (size_t p = jb->first; p < jb->end; p++) {
         double v = cube->value[silk_cube_index(cube, jb->o, jb->d, p)];
+        regular[p - jb->first] = v;
         if (isnan(v))
             continue;
         if (n == 0)
@@ -327,11 +514,21 @@ static void compute_job(void *arg, size_t i, unsigned thread)
         jb->values[k] = NAN;
     if (n < 3)
         return; /* too short for any method: no row */
-    points pts = {t, y, n, cube->freq};
+    points pts = {t, y, n, regular, jb->end - jb->first, cube->freq,
+                  ctx->ws[thread]};
+    const layout *l = ctx->layout;
+    bool three_done = l->all_three && compute_all_three(l, &pts, jb->values);
     double *out = jb->values;
-    for (size_t m = 0; m < ctx->layout->n_methods; m++) {
-        const method *me = ctx->layout->method[m];
+    for (size_t m = 0; m < l->n_methods; m++) {
+        const method *me = l->method[m];
         silk_error err = {0};
+        bool in_three = me->compute == compute_ols ||
+                        me->compute == compute_mk ||
+                        me->compute == compute_sen;
+        if (three_done && in_three) {
+            out += me->n_columns;
+            continue;
+        }
         if (me->compute(&pts, out, &err) != SILK_OK) {
             for (size_t k = 0; k < me->n_columns; k++)
                 out[k] = NAN;
@@ -564,14 +761,18 @@ static int trend_cube(const silk_cube *cube, const cli_options *opt,
     job *jobs = NULL;
     size_t n = 0, cap = 0;
     size_t n_values = out->layout->n_values;
-    run_ctx ctx = {cube, out->layout, out->json, NULL, NULL};
-    ctx.scratch = malloc((size_t)out->threads * 2 * (cube->n_period + 1) *
+    run_ctx ctx = {cube, out->layout, out->json, NULL, NULL, NULL};
+    ctx.scratch = malloc((size_t)out->threads * 3 * (cube->n_period + 1) *
                          sizeof *ctx.scratch);
+    ctx.ws = calloc(out->threads, sizeof *ctx.ws);
     double *values = malloc(JOBS_PER_BLOCK * 2 * (n_values + 1) *
                             sizeof *values);
     int status = SILK_OK;
-    if (ctx.scratch == NULL || values == NULL)
+    if (ctx.scratch == NULL || values == NULL || ctx.ws == NULL)
         status = silk_error_set(err, SILK_ENOMEM, "out of memory");
+    for (unsigned k = 0; k < out->threads && status == SILK_OK; k++)
+        status = silk_trend_workspace_alloc(cube->n_period + 1, &ctx.ws[k],
+                                            err);
     for (size_t a = 0; a < po->n && status == SILK_OK; a++)
         for (size_t b = 0; b < pd->n && status == SILK_OK; b++) {
             if (add_jobs(&jobs, &n, &cap, cube, opt, po->index[a],
@@ -594,6 +795,9 @@ static int trend_cube(const silk_cube *cube, const cli_options *opt,
             out->all_ok &= flush(jobs, n, out->json, &out->first_object);
             n = 0;
         }
+    for (unsigned k = 0; ctx.ws != NULL && k < out->threads; k++)
+        silk_trend_workspace_free(ctx.ws[k]);
+    free(ctx.ws);
     free(values);
     free(jobs);
     free(ctx.scratch);

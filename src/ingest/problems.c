@@ -496,8 +496,9 @@ void silk_ingest_check_pair(const silk_ingest_options *opt, const char *path,
 
 /* ---- series-level sanity checks ---- */
 
-/* Where the cell was read, as a message prefix ("" when unknown). */
-static void cell_position(const silk_batch *batch, size_t i,
+/* Where the cell was read, as a message prefix ("" when unknown);
+ * false when the batch does not know the cell. */
+static bool cell_position(const silk_batch *batch, size_t i,
                           const silk_cube *cube, size_t o, size_t d, size_t p,
                           char *buf, size_t size)
 {
@@ -507,16 +508,20 @@ static void cell_position(const silk_batch *batch, size_t i,
     if (silk_batch_cell_source(batch, i, cube->origin[o],
                                cube->destination[d], cube->period[p], &file,
                                &line, &column) != SILK_OK)
-        return;
+        return false;
     if (column > 0)
         snprintf(buf, size, "%s:%zu:%zu: ", file, line, column);
     else
         snprintf(buf, size, "%s:%zu: ", file, line);
+    return true;
 }
 
+/* from_batch_only: a cube that holds the store's cells too (the commit's
+ * merged one) reports only jumps at cells this run read; the others were
+ * reported when they were ingested. */
 static void jump(const silk_ingest_options *opt, const silk_batch *batch,
                  size_t i, const silk_cube *cube, size_t o, size_t d,
-                 size_t prev, size_t at, size_t next)
+                 size_t prev, size_t at, size_t next, bool from_batch_only)
 {
     double v = cube->value[silk_cube_index(cube, o, d, at)];
     double a = cube->value[silk_cube_index(cube, o, d, prev)];
@@ -543,7 +548,9 @@ static void jump(const silk_ingest_options *opt, const silk_batch *batch,
     silk_period_format(cube->period[next], pb);
     const char *dest = cube->destination[d];
     char where[PATH_POSITION_MAX];
-    cell_position(batch, i, cube, o, d, at, where, sizeof where);
+    if (!cell_position(batch, i, cube, o, d, at, where, sizeof where) &&
+        from_batch_only)
+        return;
     snprintf(message, sizeof message,
              "%sindicator %s, %s -> %s, period %s: %.15g %s from %.15g in %s "
              "and %.15g in %s (%s%.0f); check for a unit or typing error",
@@ -553,6 +560,33 @@ static void jump(const silk_ingest_options *opt, const silk_batch *batch,
                       "a value 1000 times above or below both neighbours in "
                       "its series",
                       message, NULL);
+}
+
+static void scan(const silk_batch *batch, size_t i, const silk_cube *cube,
+                 const silk_ingest_options *opt, bool from_batch_only)
+{
+    for (size_t o = 0; o < cube->n_origin; o++)
+        for (size_t d = 0; d < cube->n_destination; d++) {
+            /* the last two non-missing periods before p */
+            size_t prev = SIZE_MAX, at = SIZE_MAX;
+            for (size_t p = 0; p < cube->n_period; p++) {
+                if (isnan(cube->value[silk_cube_index(cube, o, d, p)]))
+                    continue;
+                if (prev != SIZE_MAX)
+                    jump(opt, batch, i, cube, o, d, prev, at, p,
+                         from_batch_only);
+                prev = at;
+                at = p;
+            }
+        }
+}
+
+void silk_ingest_sanity_cube(const silk_batch *batch, size_t i,
+                             const silk_cube *cube,
+                             const silk_ingest_options *opt)
+{
+    if (opt != NULL && opt->problems != NULL)
+        scan(batch, i, cube, opt, true);
 }
 
 int silk_ingest_sanity(const silk_batch *batch, const silk_ingest_options *opt,
@@ -565,19 +599,7 @@ int silk_ingest_sanity(const silk_batch *batch, const silk_ingest_options *opt,
         int status = silk_batch_cube(batch, i, &cube, err);
         if (status != SILK_OK)
             return status;
-        for (size_t o = 0; o < cube->n_origin; o++)
-            for (size_t d = 0; d < cube->n_destination; d++) {
-                /* the last two non-missing periods before p */
-                size_t prev = SIZE_MAX, at = SIZE_MAX;
-                for (size_t p = 0; p < cube->n_period; p++) {
-                    if (isnan(cube->value[silk_cube_index(cube, o, d, p)]))
-                        continue;
-                    if (prev != SIZE_MAX)
-                        jump(opt, batch, i, cube, o, d, prev, at, p);
-                    prev = at;
-                    at = p;
-                }
-            }
+        scan(batch, i, cube, opt, false);
         silk_cube_free(cube);
     }
     return SILK_OK;

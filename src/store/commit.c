@@ -35,6 +35,8 @@ typedef struct commit_state {
     hid_t indicators;
     bool tmp_created;
     const silk_table *table; /* a result table to add, or NULL */
+    silk_cube_visitor visit; /* shown each merged cube, or NULL */
+    void *visit_ctx;
 } commit_state;
 
 static char *concat(const char *a, const char *b)
@@ -625,6 +627,8 @@ static int merge_indicator(commit_state *st, const silk_batch *batch, size_t i,
      * cube, 12 bytes a cell. */
     if (status == SILK_OK && base != NULL)
         status = silk_cube_merge(base, update, &merged, err);
+    if (status == SILK_OK && st->visit != NULL)
+        st->visit(merged ? merged : update, i, st->visit_ctx);
     if (status == SILK_OK)
         status = write_cube(st->indicators, merged ? merged : update,
                             st->path, err);
@@ -758,10 +762,12 @@ static void commit_release(commit_state *st, bool failed)
 }
 
 static int commit(const char *path, const silk_batch *batch,
-                  const silk_table *table, silk_error *err)
+                  const silk_table *table, silk_cube_visitor visit,
+                  void *visit_ctx, silk_error *err)
 {
     commit_state st = {.path = path, .lock_fd = -1, .fapl = -1, .file = -1,
-                       .indicators = -1, .table = table};
+                       .indicators = -1, .table = table, .visit = visit,
+                       .visit_ctx = visit_ctx};
     char suffix[32];
     char *dir = NULL;
     const char *base;
@@ -819,7 +825,14 @@ done:
 int silk_store_commit(const char *path, const silk_batch *batch,
                       silk_error *err)
 {
-    return commit(path, batch, NULL, err);
+    return commit(path, batch, NULL, NULL, NULL, err);
+}
+
+int silk_store_commit_visit(const char *path, const silk_batch *batch,
+                            silk_cube_visitor visit, void *ctx,
+                            silk_error *err)
+{
+    return commit(path, batch, NULL, visit, ctx, err);
 }
 
 int silk_store_commit_table(const char *path, const silk_table *table,
@@ -830,7 +843,7 @@ int silk_store_commit_table(const char *path, const silk_table *table,
         return silk_error_set(err, SILK_EINVAL, "no table given");
     int status = silk_batch_alloc(&empty, err);
     if (status == SILK_OK)
-        status = commit(path, empty, table, err);
+        status = commit(path, empty, table, NULL, NULL, err);
     silk_batch_free(empty);
     return status;
 }

@@ -87,7 +87,7 @@ run trend --store $S --indicator x --method ols
     { not_ok "b flag"; cat "$TMP/.stdout"; }
 run trend --store $S --indicator x --method mk,bogus
 expect_status 2 "an unknown method"
-expect_err_line "silkstat: --method 'bogus' is not a method; expected a list of: ols, mk, sen" "its message"
+expect_err_line "silkstat: --method 'bogus' is not a method; expected a list of: ols, loglin, mk, sen, smk, pettitt, hampel, holt" "its message"
 run trend --store $S --indicator x --threads 0
 expect_status 2 "--threads 0"
 run trend --store $S --indicator x --json --method sen
@@ -120,6 +120,53 @@ SILKSTAT_THREADS=5 "$SILKSTAT" trend --store many.h5 > t5.csv
 if cmp -s t1.csv t2.csv && cmp -s t1.csv t5.csv && [ "$(wc -l < t1.csv)" -eq 57 ]; then
     ok "56 series, identical output for 1, 2 and 5 threads"
 else not_ok "thread counts change the output"; wc -l t1.csv t2.csv t5.csv; fi
+
+# The other methods on series whose answers are known by hand:
+#   g: 100, 110, 121, 133.1 (2001-2004) grows exactly 10% a period: the
+#      log-linear rate and the CAGR are both 10;
+#   c: 1 1 1 1 10 10 10 10 (2001-2008) changes after 2004: Pettitt's K;
+#      U_k = 2 sum r_i - k(n+1) with ranks 2.5 (x4) then 6.5 (x4):
+#      U_4 = 2*10 - 4*9 = -16, the largest |U|, so U* = 16;
+#   h: 1 2 1 2 50 1 2 1 2 (2001-2009): the Hampel filter (half-width 3,
+#      3 MADs) flags 2005 alone.
+cat > m.csv <<'CSV'
+indicator,origin,destination,period,value
+g,AFG,IRN,2001,100
+g,AFG,IRN,2002,110
+g,AFG,IRN,2003,121
+g,AFG,IRN,2004,133.1
+c,AFG,IRN,2001,1
+c,AFG,IRN,2002,1
+c,AFG,IRN,2003,1
+c,AFG,IRN,2004,1
+c,AFG,IRN,2005,10
+c,AFG,IRN,2006,10
+c,AFG,IRN,2007,10
+c,AFG,IRN,2008,10
+h,AFG,IRN,2001,1
+h,AFG,IRN,2002,2
+h,AFG,IRN,2003,1
+h,AFG,IRN,2004,2
+h,AFG,IRN,2005,50
+h,AFG,IRN,2006,1
+h,AFG,IRN,2007,2
+h,AFG,IRN,2008,1
+h,AFG,IRN,2009,2
+CSV
+run ingest --store m.h5 m.csv
+run trend --store m.h5 --method loglin,pettitt,hampel,holt
+/usr/bin/python3 - "$TMP/.stdout" <<'PY' && ok "loglin, pettitt, hampel and holt columns" || { not_ok "other methods"; cat "$TMP/.stdout"; }
+import csv, math, sys
+rows = {r["indicator"]: r for r in csv.DictReader(open(sys.argv[1]))}
+g, c, h = rows["g"], rows["c"], rows["h"]
+assert abs(float(g["loglin_rate"]) - 10) < 1e-9 and abs(float(g["cagr"]) - 10) < 1e-9, g
+assert c["pettitt_k"] == "2004" and float(c["pettitt_u"]) == 16, c
+assert h["hampel_outliers"] == "1" and h["hampel_worst"] == "2005", h
+for r in rows.values():
+    for k in ("holt_alpha", "holt_phi", "holt_next", "holt_next_low95", "holt_next_high95"):
+        assert math.isfinite(float(r[k])), (k, r)
+    assert float(r["holt_next_low95"]) <= float(r["holt_next"]) <= float(r["holt_next_high95"]), r
+PY
 
 # --save: the rows into the store as results/NAME, the same numbers
 run trend --store many.h5 --save all_m --quiet
