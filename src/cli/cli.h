@@ -40,6 +40,7 @@ enum {
     OPT_BREAK = 1 << 21,   /* trend --break P (repeatable) */
     OPT_THREADS = 1 << 22, /* --threads N */
     OPT_SAVE = 1 << 23,    /* trend --save NAME */
+    OPT_HOLT = 1 << 25,    /* forecast --horizon, --alpha, --beta, --phi */
     OPT_CHECK = 1 << 24 /* ingest --check */
 };
 
@@ -79,6 +80,7 @@ typedef struct cli_options {
     size_t n_where;
     /* trend: --method list, --break periods, --threads (borrowed) */
     const char *method, *threads, *save;
+    const char *horizon, *alpha, *beta, *phi; /* forecast (borrowed) */
     silk_period breaks[MAX_BREAKS];
     size_t n_breaks;
     /* ingest --indicator FILE=NAME, borrowed from argv */
@@ -133,6 +135,12 @@ int cli_apply_where(const cli_options *opt, silk_cube **cube,
 /* True when cube has every column --where names (or no --where). */
 bool cli_where_applies(const cli_options *opt, const silk_cube *cube);
 
+/* Records in a result table what made it: the command line (argv[1..])
+ * and, for each indicator named, the files that fed it with the start of
+ * their SHA-256 (from store's provenance). */
+int cli_table_info(silk_table *table, silk_store *store, char *const *names,
+                   size_t n_names, int argc, char **argv, silk_error *err);
+
 /* Loads the country table into opt->countries: --countries FILE or the
  * bundled datasets/countries.csv (with country-groups.csv), plus --groups
  * FILE.  Without --countries a missing bundled table is not an error
@@ -166,5 +174,6 @@ int cmd_info(int argc, char **argv);
 int cmd_series(int argc, char **argv);
 int cmd_trend(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
+int cmd_forecast(int argc, char **argv);
 
 #endif

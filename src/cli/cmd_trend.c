@@ -484,7 +484,8 @@ typedef struct run_ctx {
     const layout *layout;
     bool json;
     job *jobs;
-    double *scratch; /* per thread: 3 * (n_period + 1) */
+    size_t span;     /* ordinals from the cube's first period to its last */
+    double *scratch; /* per thread: 2 * (n_period + 1) + span + 1 */
     silk_trend_workspace **ws; /* per thread */
 } run_ctx;
 
@@ -494,13 +495,25 @@ static void compute_job(void *arg, size_t i, unsigned thread)
     run_ctx *ctx = arg;
     const silk_cube *cube = ctx->cube;
     job *jb = &ctx->jobs[i];
-    double *t = ctx->scratch + (size_t)thread * 3 * (cube->n_period + 1);
+    double *t = ctx->scratch + (size_t)thread * (2 * (cube->n_period + 1) +
+                                                 ctx->span + 1);
     double *y = t + cube->n_period + 1;
+    /* one slot a period, including those absent from the cube's axis */
     double *regular = y + cube->n_period + 1;
+    long base = jb->end > jb->first
+                    ? silk_period_ordinal(cube->period[jb->first])
+                    : 0;
+    size_t n_regular =
+        jb->end > jb->first
+            ? (size_t)(silk_period_ordinal(cube->period[jb->end - 1]) - base) +
+                  1
+            : 0;
+    for (size_t k = 0; k < n_regular; k++)
+        regular[k] = NAN;
     size_t n = 0;
     for (size_t p = jb->first; p < jb->end; p++) {
         double v = cube->value[silk_cube_index(cube, jb->o, jb->d, p)];
-        regular[p - jb->first] = v;
+        regular[silk_period_ordinal(cube->period[p]) - base] = v;
         if (isnan(v))
             continue;
         if (n == 0)
@@ -514,8 +527,7 @@ static void compute_job(void *arg, size_t i, unsigned thread)
         jb->values[k] = NAN;
     if (n < 3)
         return; /* too short for any method: no row */
-    points pts = {t, y, n, regular, jb->end - jb->first, cube->freq,
-                  ctx->ws[thread]};
+    points pts = {t, y, n, regular, n_regular, cube->freq, ctx->ws[thread]};
     const layout *l = ctx->layout;
     bool three_done = l->all_three && compute_all_three(l, &pts, jb->values);
     double *out = jb->values;
@@ -761,8 +773,14 @@ static int trend_cube(const silk_cube *cube, const cli_options *opt,
     job *jobs = NULL;
     size_t n = 0, cap = 0;
     size_t n_values = out->layout->n_values;
-    run_ctx ctx = {cube, out->layout, out->json, NULL, NULL, NULL};
-    ctx.scratch = malloc((size_t)out->threads * 3 * (cube->n_period + 1) *
+    run_ctx ctx = {cube, out->layout, out->json, NULL, 0, NULL, NULL};
+    ctx.span = cube->n_period > 0
+                   ? (size_t)(silk_period_ordinal(
+                                  cube->period[cube->n_period - 1]) -
+                              silk_period_ordinal(cube->period[0])) + 1
+                   : 0;
+    ctx.scratch = malloc((size_t)out->threads *
+                         (2 * (cube->n_period + 1) + ctx.span + 1) *
                          sizeof *ctx.scratch);
     ctx.ws = calloc(out->threads, sizeof *ctx.ws);
     double *values = malloc(JOBS_PER_BLOCK * 2 * (n_values + 1) *
@@ -853,38 +871,8 @@ static int save_table(const cli_options *opt, const layout *l,
                 status = silk_table_set_text(c, r, label, err);
             }
         }
-    /* parameters: the command line; inputs: each indicator's files */
-    strbuf params = {0}, inputs = {0};
-    for (int a = 1; a < argc; a++)
-        sb_printf(&params, "%s%s", a > 1 ? " " : "", argv[a]);
-    silk_provenance *prov = NULL;
-    size_t n_prov = 0;
     if (status == SILK_OK)
-        status = silk_store_provenance(store, &prov, &n_prov, err);
-    for (size_t i = 0; i < n_names && status == SILK_OK; i++) {
-        sb_printf(&inputs, "%s%s:", i ? "; " : "", names[i]);
-        for (size_t p = 0; p < n_prov; p++) {
-            /* indicators is "a,b,c": match a whole name */
-            const char *list = prov[p].indicators;
-            size_t len = strlen(names[i]);
-            for (const char *hit = strstr(list, names[i]); hit != NULL;
-                 hit = strstr(hit + 1, names[i]))
-                if ((hit == list || hit[-1] == ',') &&
-                    (hit[len] == '\0' || hit[len] == ',')) {
-                    sb_printf(&inputs, " %s sha256:%.16s", prov[p].file,
-                              prov[p].sha256);
-                    break;
-                }
-        }
-    }
-    silk_store_provenance_free(prov, n_prov);
-    if (status == SILK_OK && (params.failed || inputs.failed))
-        status = silk_error_set(err, SILK_ENOMEM, "out of memory");
-    if (status == SILK_OK)
-        status = silk_table_set_info(t, params.text ? params.text : "",
-                                     inputs.text ? inputs.text : "", err);
-    sb_free(&params);
-    sb_free(&inputs);
+        status = cli_table_info(t, store, names, n_names, argc, argv, err);
     /* the store is read-only while open: the commit reopens it */
     if (status == SILK_OK)
         status = silk_store_commit_table(opt->store, t, err);

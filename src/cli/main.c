@@ -21,8 +21,9 @@ static const struct command {
     {"ingest", cmd_ingest, "read tidy CSV files into the store"},
     {"info", cmd_info, "summarise the store: indicators, axes, provenance"},
     {"series", cmd_series, "print one series as period,value,flag"},
-    {"trend", cmd_trend, "OLS, Mann-Kendall and Sen's slope per series"},
+    {"trend", cmd_trend, "trend tests, growth, change points and outliers per series"},
     {"chart", cmd_chart, "draw series and their trend lines with gnuplot"},
+    {"forecast", cmd_forecast, "Holt's damped-trend forecasts with intervals"},
 };
 
 static void usage(FILE *out)

@@ -44,6 +44,10 @@ static const struct option long_options[] = {
     {"break", required_argument, NULL, 'B'},
     {"threads", required_argument, NULL, 'N'},
     {"save", required_argument, NULL, 'Y'},
+    {"horizon", required_argument, NULL, 'H'},
+    {"alpha", required_argument, NULL, 'a'},
+    {"beta", required_argument, NULL, 'b'},
+    {"phi", required_argument, NULL, 'p'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -78,6 +82,10 @@ static unsigned option_bit(int c)
     case 'B': return OPT_BREAK;
     case 'N': return OPT_THREADS;
     case 'Y': return OPT_SAVE;
+    case 'H':
+    case 'a':
+    case 'b':
+    case 'p': return OPT_HOLT;
     }
     return 0;
 }
@@ -317,6 +325,10 @@ static int parse_options(int argc, char **argv, unsigned allowed,
         case 'M': opt->method = optarg; break;
         case 'N': opt->threads = optarg; break;
         case 'Y': opt->save = optarg; break;
+        case 'H': opt->horizon = optarg; break;
+        case 'a': opt->alpha = optarg; break;
+        case 'b': opt->beta = optarg; break;
+        case 'p': opt->phi = optarg; break;
         case 'B':
             if (opt->n_breaks == MAX_BREAKS) {
                 cli_usage_error("at most %d --break options", MAX_BREAKS);
@@ -697,4 +709,47 @@ int cli_apply_where(const cli_options *opt, silk_cube **cube, silk_error *err)
     silk_cube_free(*cube);
     *cube = selected;
     return SILK_OK;
+}
+
+int cli_table_info(silk_table *table, silk_store *store, char *const *names,
+                   size_t n_names, int argc, char **argv, silk_error *err)
+{
+    char *params = NULL, *inputs = NULL;
+    size_t len_params = 0, len_inputs = 0;
+    silk_provenance *prov = NULL;
+    size_t n_prov = 0;
+    int status = silk_store_provenance(store, &prov, &n_prov, err);
+    FILE *p = open_memstream(&params, &len_params);
+    FILE *in = open_memstream(&inputs, &len_inputs);
+    if (status == SILK_OK && (p == NULL || in == NULL))
+        status = silk_error_set(err, SILK_ENOMEM, "out of memory");
+    for (int a = 1; status == SILK_OK && a < argc; a++)
+        fprintf(p, "%s%s", a > 1 ? " " : "", argv[a]);
+    for (size_t i = 0; status == SILK_OK && i < n_names; i++) {
+        fprintf(in, "%s%s:", i ? "; " : "", names[i]);
+        size_t len = strlen(names[i]);
+        for (size_t k = 0; k < n_prov; k++) {
+            /* indicators is "a,b,c": match a whole name */
+            const char *list = prov[k].indicators;
+            for (const char *hit = strstr(list, names[i]); hit != NULL;
+                 hit = strstr(hit + 1, names[i]))
+                if ((hit == list || hit[-1] == ',') &&
+                    (hit[len] == '\0' || hit[len] == ',')) {
+                    fprintf(in, " %s sha256:%.16s", prov[k].file,
+                            prov[k].sha256);
+                    break;
+                }
+        }
+    }
+    if (p != NULL && fclose(p) != 0 && status == SILK_OK)
+        status = silk_error_set(err, SILK_ENOMEM, "out of memory");
+    if (in != NULL && fclose(in) != 0 && status == SILK_OK)
+        status = silk_error_set(err, SILK_ENOMEM, "out of memory");
+    if (status == SILK_OK)
+        status = silk_table_set_info(table, params ? params : "",
+                                     inputs ? inputs : "", err);
+    free(params);
+    free(inputs);
+    silk_store_provenance_free(prov, n_prov);
+    return status;
 }

@@ -168,6 +168,28 @@ for r in rows.values():
     assert float(r["holt_next_low95"]) <= float(r["holt_next"]) <= float(r["holt_next_high95"]), r
 PY
 
+# Seasonal Mann-Kendall on a monthly series: y = month + 10 * (year - 2020)
+# over 2020-01..2021-12 without 2021-03 (absent from the store's axis).
+# Each month rises once from one year to the next, except March, which
+# has one value: S = 11 seasons x 1 = 11, Var(S) = 11 x 2*1*9/18 = 11,
+# z = (11 - 1)/sqrt(11); the seasonal Sen slope is 10 a year.
+/usr/bin/python3 - > monthly.csv <<'PY'
+print("indicator,origin,destination,period,value")
+for year in (2020, 2021):
+    for month in range(1, 13):
+        if (year, month) != (2021, 3):
+            print("mo,AFG,IRN,%d-%02d,%d" % (year, month, month + 10 * (year - 2020)))
+PY
+run ingest --store mo.h5 monthly.csv
+run trend --store mo.h5 --method smk
+/usr/bin/python3 - "$TMP/.stdout" <<'PY' && ok "seasonal Mann-Kendall and Sen on a monthly series with a missing month" || { not_ok "smk"; cat "$TMP/.stdout"; }
+import csv, math, sys
+r = list(csv.DictReader(open(sys.argv[1])))[0]
+assert float(r["smk_s"]) == 11 and float(r["smk_var_s"]) == 11, r
+assert abs(float(r["smk_z"]) - 10 / math.sqrt(11)) < 1e-12, r
+assert float(r["ssen_slope"]) == 10, r
+PY
+
 # --save: the rows into the store as results/NAME, the same numbers
 run trend --store many.h5 --save all_m --quiet
 expect_status 0 "--save --quiet"

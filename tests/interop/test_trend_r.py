@@ -1,11 +1,12 @@
 """Agreement with R: silkstat trend against an independent implementation
-in R (base R only: lm, cor(method = "kendall"), pnorm, median) on a few
+in R (base R only: lm, cor(method = "kendall"), pnorm, median, rank) on a
+few
 hundred real series of ../shared/datasets/unhcr_population.csv (refugees
 and asylum-seekers from the Silk Routes five to every host).
 
 Compares, series by series, the OLS slope and its p-value, Mann-Kendall S,
-Var(S), z, p and tau, Sen's slope and its 95% confidence limits to 1e-9
-relative.  R's lm and cor are not the formulas silkstat codes (QR
+Var(S), z, p and tau, Sen's slope and its 95% confidence limits, and
+Pettitt's U*, K and p to 1e-9 relative.  R's lm and cor are not the formulas silkstat codes (QR
 decomposition; tau-b from R's C code), so agreement is evidence, not an
 echo.  Skipped (exit 77) without Rscript or the shared datasets; CI
 installs R (scripts/install-deps.sh).
@@ -43,7 +44,13 @@ for (id in unique(d$id)) {
   C <- qnorm(0.975) * sqrt(varS)
   lo <- min(max(round((N - C) / 2), 1), N)
   hi <- min(max(round((N + C) / 2 + 1), 1), N)
+  # Pettitt, METHODS.md: ranks with ties averaged (R's rank)
+  U <- 2 * cumsum(rank(y)) - (1:n) * (n + 1)
+  K <- which.max(abs(U))
+  Ustar <- abs(U[K])
   out[[id]] <- data.frame(id = id, n = n,
+    pettitt_u = Ustar, pettitt_k = t[K],
+    pettitt_p = min(1, 2 * exp(-6 * Ustar^2 / (n^3 + n^2))),
     ols_slope = fit["t", "Estimate"], ols_p = fit["t", "Pr(>|t|)"],
     mk_s = S, mk_var_s = varS, mk_z = z, mk_p = p, mk_tau = tau,
     sen_slope = median(slopes), sen_ci_low = slopes[lo],
@@ -53,7 +60,8 @@ write.csv(do.call(rbind, out), args[2], row.names = FALSE)
 """
 
 COMPARED = ["ols_slope", "ols_p", "mk_s", "mk_var_s", "mk_z", "mk_p",
-            "mk_tau", "sen_slope", "sen_ci_low", "sen_ci_high"]
+            "mk_tau", "sen_slope", "sen_ci_low", "sen_ci_high", "pettitt_u",
+            "pettitt_k", "pettitt_p"]
 
 
 def close(a, b):
@@ -90,7 +98,7 @@ def main():
         check(run.returncode == 0, "ingest unhcr_population.csv")
         run = subprocess.run([cli, "trend", "--store", store, "--indicator",
                               "refugees,asylum_seekers", "--origin", "silk5",
-                              "--method", "ols,mk,sen"],
+                              "--method", "ols,mk,sen,pettitt"],
                              capture_output=True, text=True)
         check(run.returncode == 0, "silkstat trend exits 0 (%s)"
               % run.stderr.strip()[:200])
