@@ -397,11 +397,13 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
             return SILK_CSV_STOP; /* too many: read this half again */
     }
     c = (size_t)t->column[ROLE_VALUE];
-    status = silk_batch_put(
+    /* the value's column, so that a later jump warning can name it */
+    status = silk_batch_put_at(
         t->batch, row->field[t->column[ROLE_INDICATOR]].text,
         row->field[t->column[ROLE_ORIGIN]].text,
         row->field[t->column[ROLE_DESTINATION]].text, period, value, flags,
-        unit, source, t->file_index, row->line, err);
+        unit, source, t->file_index, row->line,
+        (size_t)t->column[ROLE_VALUE] + 1, err);
     if (status != SILK_OK)
         return silk_error_prefix(err, "%s:%zu:%zu: ", t->path, row->line,
                                  c + 1);

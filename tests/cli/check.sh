@@ -75,7 +75,7 @@ warning (1): column 'period' is an implausible year
 warning (1): column 'value' is a negative number of persons
   m1.csv:7:5: '-3' in column 'value' is a negative number of persons; check the sign and the unit
 warning (1): a value 1000 times above or below both neighbours in its series
-  m1.csv:4: indicator refugees, AFG -> IRN, period 2022: 250000 jumps from 12 in 2021 and 15 in 2023 (x16667); check for a unit or typing error
+  m1.csv:4:5: indicator refugees, AFG -> IRN, period 2022: 250000 jumps from 12 in 2021 and 15 in 2023 (x16667); check for a unit or typing error
 5 errors, 4 warnings in 2 files" "--check lists every problem grouped and counted"
 if [ -s "$TMP/.stderr" ]; then not_ok "--check writes nothing to stderr"; cat "$TMP/.stderr"
 else ok "--check writes nothing to stderr"; fi
@@ -96,7 +96,7 @@ p = d['groups'][0]['problems'][1]
 assert (p['file'], p['line'], p['column']) == ('m1.csv', 9, 5), p
 assert p['message'].startswith(\"'xyz' in column 'value' is not a number;\"), p
 j = d['groups'][-1]['problems'][0]
-assert j['file'] == 'm1.csv' and j['line'] == 4 and j['column'] is None and j['message'].startswith('indicator refugees, AFG -> IRN, period 2022: 250000 jumps'), j
+assert j['file'] == 'm1.csv' and j['line'] == 4 and j['column'] == 5 and j['message'].startswith('indicator refugees, AFG -> IRN, period 2022: 250000 jumps'), j
 "; then ok "--check --json parses with the right counts and positions"
 else not_ok "--check --json"; cat "$TMP/.stdout"; fi
 
