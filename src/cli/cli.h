@@ -41,6 +41,7 @@ enum {
     OPT_THREADS = 1 << 22, /* --threads N */
     OPT_SAVE = 1 << 23,    /* trend --save NAME */
     OPT_HOLT = 1 << 25,    /* forecast --horizon, --alpha, --beta, --phi */
+    OPT_SMOOTH = 1 << 26,  /* series --fill, --moving */
     OPT_CHECK = 1 << 24 /* ingest --check */
 };
 
@@ -81,6 +82,7 @@ typedef struct cli_options {
     /* trend: --method list, --break periods, --threads (borrowed) */
     const char *method, *threads, *save;
     const char *horizon, *alpha, *beta, *phi; /* forecast (borrowed) */
+    const char *fill, *moving;                /* series (borrowed) */
     silk_period breaks[MAX_BREAKS];
     size_t n_breaks;
     /* ingest --indicator FILE=NAME, borrowed from argv */

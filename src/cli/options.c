@@ -45,6 +45,8 @@ static const struct option long_options[] = {
     {"threads", required_argument, NULL, 'N'},
     {"save", required_argument, NULL, 'Y'},
     {"horizon", required_argument, NULL, 'H'},
+    {"fill", required_argument, NULL, 'L'},
+    {"moving", required_argument, NULL, 'v'},
     {"alpha", required_argument, NULL, 'a'},
     {"beta", required_argument, NULL, 'b'},
     {"phi", required_argument, NULL, 'p'},
@@ -86,6 +88,8 @@ static unsigned option_bit(int c)
     case 'a':
     case 'b':
     case 'p': return OPT_HOLT;
+    case 'L':
+    case 'v': return OPT_SMOOTH;
     }
     return 0;
 }
@@ -326,6 +330,8 @@ static int parse_options(int argc, char **argv, unsigned allowed,
         case 'N': opt->threads = optarg; break;
         case 'Y': opt->save = optarg; break;
         case 'H': opt->horizon = optarg; break;
+        case 'L': opt->fill = optarg; break;
+        case 'v': opt->moving = optarg; break;
         case 'a': opt->alpha = optarg; break;
         case 'b': opt->beta = optarg; break;
         case 'p': opt->phi = optarg; break;
