@@ -16,19 +16,20 @@
 # UNHCR_FILE (default ../shared/datasets/unhcr_population.csv),
 # INGEST_ROWS (default 10000000), TIDY (compact, the default: unit and
 # source left empty, about 36 bytes a row; full: both filled, about 70).
+# The trend suite at scale is bench/trend.sh (bench/README.md, "Trend").
 set -u
 
 cd "$(dirname "$0")/.." || exit 0
 ROWS=${1:-1000000}
-SEED=${SEED:-1}
-SILKSTAT=${SILKSTAT:-build/silkstat}
-CC=${CC:-cc}
-PYTHON=${PYTHON:-/usr/bin/python3}
-RSCRIPT=${RSCRIPT:-Rscript}
 UNHCR_FILE=${UNHCR_FILE:-../shared/datasets/unhcr_population.csv}
 INGEST_ROWS=${INGEST_ROWS:-10000000}
-TIDY=${TIDY:-compact}
-OUT=build/bench
+# SEED, SILKSTAT, CC, PYTHON, RSCRIPT, TIDY, OUT, build_generator,
+# generate and timed
+. bench/common.sh
+if [ -n "$BENCH_SKIP" ]; then
+    echo "bench: $BENCH_SKIP"
+    exit 0
+fi
 mkdir -p "$OUT" || exit 0
 
 case $ROWS in
@@ -37,24 +38,11 @@ esac
 case $INGEST_ROWS in
     '' | *[!0-9]*) echo "bench: INGEST_ROWS must be an integer, got '$INGEST_ROWS'"; exit 0 ;;
 esac
-case $TIDY in
-    compact) GEN_FLAGS=--compact ;;
-    full) GEN_FLAGS= ;;
-    *) echo "bench: TIDY must be compact or full, got '$TIDY'"; exit 0 ;;
-esac
 
 # --- the generator and the floor ------------------------------------------
-# -ffp-contract=off: no fused multiply-add, so the file is the same on
-# every machine (see gen_tidy.c).  Rebuilt only when its source changed,
-# so a generated file is kept while the generator is the same.
-if [ ! -x "$OUT/gen_tidy" ] || [ bench/gen_tidy.c -nt "$OUT/gen_tidy" ]; then
-    if ! $CC -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Werror -Wshadow \
-            -Wstrict-prototypes -Wmissing-prototypes \
-            -o "$OUT/gen_tidy" bench/gen_tidy.c; then
-        rm -f "$OUT/gen_tidy"
-        echo "bench: skipped (gen_tidy did not build)"
-        exit 0
-    fi
+if ! build_generator; then
+    echo "bench: skipped (gen_tidy did not build)"
+    exit 0
 fi
 # libcsv alone (csv_floor.c); a missing libcsv only skips the floor.
 if [ ! -x "$OUT/csv_floor" ] || [ bench/csv_floor.c -nt "$OUT/csv_floor" ]; then
@@ -64,19 +52,6 @@ if [ ! -x "$OUT/csv_floor" ] || [ bench/csv_floor.c -nt "$OUT/csv_floor" ]; then
         rm -f "$OUT/csv_floor"
 fi
 
-# generate ROWS: sets GENERATED to the file (kept and reused).
-generate() {
-    GENERATED=$OUT/tidy_${TIDY}_${1}_seed${SEED}.csv
-    if [ ! -s "$GENERATED" ] || [ "$OUT/gen_tidy" -nt "$GENERATED" ]; then
-        echo "generating $GENERATED ..."
-        if ! "$OUT/gen_tidy" $GEN_FLAGS "$1" "$SEED" > "$GENERATED.tmp"; then
-            rm -f "$GENERATED.tmp"
-            return 1
-        fi
-        mv "$GENERATED.tmp" "$GENERATED"
-    fi
-    return 0
-}
 if ! generate "$ROWS"; then
     echo "bench: skipped (gen_tidy failed)"
     exit 0
@@ -84,31 +59,6 @@ fi
 FILE=$GENERATED
 BYTES=$(wc -c < "$FILE")
 echo "input: $FILE, $ROWS rows, $BYTES bytes, sha256 $(sha256sum "$FILE" | cut -c1-16)..."
-
-# --- timing ---------------------------------------------------------------
-# timed NAME CMD...: runs CMD with stdout to $OUT/NAME.out, stderr to
-# $OUT/NAME.err; sets SECS and KIB (peak resident set).  Returns CMD's status.
-TIME_BIN=/usr/bin/time
-timed() {
-    local name=$1
-    shift
-    SECS=; KIB=
-    if [ -x "$TIME_BIN" ]; then
-        "$TIME_BIN" -f '%e %M' -o "$OUT/$name.time" "$@" \
-            > "$OUT/$name.out" 2> "$OUT/$name.err"
-        local status=$?
-        read -r SECS KIB < <(tail -n 1 "$OUT/$name.time")
-    else
-        local t0 t1
-        t0=$(date +%s.%N)
-        "$@" > "$OUT/$name.out" 2> "$OUT/$name.err"
-        local status=$?
-        t1=$(date +%s.%N)
-        SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-        KIB=
-    fi
-    return $status
-}
 
 ROWS_OUT=()
 # row TASK TOOL SECS COUNT UNIT MBS KIB BASE_SECS [BASE_KIB]
