@@ -541,7 +541,13 @@ static void compute_job(void *arg, size_t i, unsigned thread)
             out += me->n_columns;
             continue;
         }
-        if (me->compute(&pts, out, &err) != SILK_OK) {
+        int rc = me->compute(&pts, out, &err);
+        if (rc == SILK_ETOOFEW) {
+            /* a method that needs more values than the segment has (Holt
+             * 4, Hampel a full window): empty columns, not a failure */
+            for (size_t k = 0; k < me->n_columns; k++)
+                out[k] = NAN;
+        } else if (rc != SILK_OK) {
             for (size_t k = 0; k < me->n_columns; k++)
                 out[k] = NAN;
             jb->failed = true;

@@ -168,6 +168,14 @@ for r in rows.values():
     assert float(r["holt_next_low95"]) <= float(r["holt_next"]) <= float(r["holt_next_high95"]), r
 PY
 
+# a method that needs more values than the series has leaves its columns
+# empty: Holt needs 4, this series has 3
+printf 'indicator,origin,destination,period,value\nthree,AFG,IRN,2001,1\nthree,AFG,IRN,2002,2\nthree,AFG,IRN,2003,4\n' > three.csv
+run ingest --store three.h5 three.csv
+run trend --store three.h5 --method ols,holt
+expect_status 0 "Holt on 3 values: no error"
+if sed -n 2p "$TMP/.stdout" | grep -q ',,,,,,,$'; then ok "its columns are empty"; else not_ok "holt on 3 values"; cat "$TMP/.stdout"; fi
+
 # Seasonal Mann-Kendall on a monthly series: y = month + 10 * (year - 2020)
 # over 2020-01..2021-12 without 2021-03 (absent from the store's axis).
 # Each month rises once from one year to the next, except March, which
