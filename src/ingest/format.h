@@ -60,6 +60,12 @@ bool silk_ingest_is_missing(const char *text, size_t len, bool na_is_missing);
  * ",,," as spreadsheets write them): every format skips those. */
 bool silk_ingest_blank_row(const silk_csv_row *row);
 
+/* How many of names[0..n) the sniffed header (the first record) holds,
+ * matched as silk_ingest_field_is does: the detect() of formats known by
+ * their column names. */
+size_t silk_sniff_columns(const silk_sniff *sniff, const char *const *names,
+                          size_t n);
+
 /* Drops spaces and tabs at both ends of text. */
 void silk_ingest_trim(const char **text, size_t *len);
 

@@ -338,17 +338,7 @@ done:
  * no data table resembles (those say coo_iso, coa_iso). */
 static int detect(const silk_sniff *sniff)
 {
-    if (sniff->n_records == 0)
-        return 0;
-    size_t found = 0;
-    for (size_t k = 0; k < N_COLUMNS; k++)
-        for (size_t i = 0; i < sniff->record[0].n_stored; i++) {
-            const char *f = sniff->record[0].field[i];
-            if (silk_ingest_field_is(f, strlen(f), column_names[k])) {
-                found++;
-                break;
-            }
-        }
+    size_t found = silk_sniff_columns(sniff, column_names, N_COLUMNS);
     return found == N_COLUMNS ? 90 : 0;
 }
 

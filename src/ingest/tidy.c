@@ -563,17 +563,7 @@ int silk_ingest_tidy(const char *path, unsigned file_index, silk_batch *batch,
  * message rather than "matches no known format". */
 static int detect(const silk_sniff *sniff)
 {
-    if (sniff->n_records == 0)
-        return 0;
-    int found = 0;
-    for (size_t r = 0; r < N_REQUIRED; r++)
-        for (size_t i = 0; i < sniff->record[0].n_stored; i++) {
-            const char *f = sniff->record[0].field[i];
-            if (silk_ingest_field_is(f, strlen(f), role_names[r])) {
-                found++;
-                break;
-            }
-        }
+    size_t found = silk_sniff_columns(sniff, role_names, N_REQUIRED);
     return found == N_REQUIRED ? 100 : found >= 3 ? 50 : 0;
 }
 

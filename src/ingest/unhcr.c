@@ -650,17 +650,7 @@ done:
  * so that they get read's precise refusal, not "no known format"). */
 static int detect(const silk_sniff *sniff)
 {
-    if (sniff->n_records == 0)
-        return 0;
-    int found = 0;
-    for (size_t k = 0; k < N_KEYS; k++)
-        for (size_t i = 0; i < sniff->record[0].n_stored; i++) {
-            const char *f = sniff->record[0].field[i];
-            if (silk_ingest_field_is(f, strlen(f), key_names[k])) {
-                found++;
-                break;
-            }
-        }
+    size_t found = silk_sniff_columns(sniff, key_names, N_KEYS);
     return found == N_KEYS ? 100 : 0;
 }
 

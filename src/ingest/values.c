@@ -110,6 +110,23 @@ bool silk_ingest_field_is(const char *text, size_t len, const char *name)
     return len == strlen(name) && strncasecmp(text, name, len) == 0;
 }
 
+size_t silk_sniff_columns(const silk_sniff *sniff, const char *const *names,
+                          size_t n)
+{
+    size_t found = 0;
+    if (sniff->n_records == 0)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < sniff->record[0].n_stored; i++) {
+            const char *f = sniff->record[0].field[i];
+            if (silk_ingest_field_is(f, strlen(f), names[k])) {
+                found++;
+                break;
+            }
+        }
+    return found;
+}
+
 int silk_ingest_put_category(const char *path, size_t line, size_t column,
                              const silk_ingest_options *opt, silk_batch *batch,
                              const char *indicator,
