@@ -81,5 +81,9 @@ echo "  store:  $STORE"
 echo "  charts: $(ls "$OUT"/*.png | wc -l) PNG files in $OUT/ (each with its .gp script and .dat data)"
 echo "  trends: $(($(wc -l < "$OUT/trends-by-origin.csv") - 1)) series in $OUT/trends-by-origin.csv"
 echo "  Afghan refugees and returns since 2000 (OLS slope per year, Mann-Kendall p, Sen's slope):"
-awk -F, 'NR > 1 { printf "    %-16s %s -> %s  n=%-3s ols=%.0f/yr  mk p=%.3g  sen=%.0f/yr\n", $1, $2, $3, $4, $7, $16, $18 }' \
+# columns by name (README "Trend columns"), not by position
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+         { printf "    %-16s %s -> %s  n=%-3s ols=%.0f/yr  mk p=%.3g  sen=%.0f/yr\n",
+                  $col["indicator"], $col["origin"], $col["destination"], $col["n"],
+                  $col["ols_slope"], $col["mk_p"], $col["sen_slope"] }' \
     "$OUT/trends-afghans.csv"
