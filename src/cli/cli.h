@@ -165,6 +165,17 @@ void cli_json_string(FILE *out, const char *text);
 /* A CSV field, quoted if it needs to be (RFC 4180). */
 void cli_csv_field(FILE *out, const char *text);
 
+/* One output row: CSV fields, or a JSON object's members ("name": value)
+ * in column order; cli_row_end closes it (newline or '}'). */
+typedef struct cli_row {
+    FILE *out;
+    bool json;
+    size_t fields; /* written so far */
+} cli_row;
+void cli_row_text(cli_row *r, const char *name, const char *text);
+void cli_row_number(cli_row *r, const char *name, double value);
+void cli_row_end(cli_row *r);
+
 /* Creates the folders above path, as mkdir -p does. */
 int cli_make_parent(const char *path, silk_error *err);
 

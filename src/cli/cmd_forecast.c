@@ -98,10 +98,20 @@ static void run(void *arg, size_t i, unsigned thread)
         snprintf(jb->message, sizeof jb->message, "%s", err.message);
 }
 
-/* One row's numbers after the four text columns. */
-static void row_numbers(const series_job *jb, size_t h, double *v)
+/* Row h of a series: its text columns (label is the period's buffer)
+ * and its numbers, in the order of columns[]. */
+static void row_of(const silk_cube *cube, const series_job *jb, size_t h,
+                   char label[SILK_PERIOD_LABEL_MAX],
+                   const char *text[N_TEXT], double v[N_COLUMNS - N_TEXT])
 {
     const silk_holt_point *pt = &jb->points[h];
+    silk_period_format(silk_period_from_ordinal(cube->freq,
+                                                jb->last + (long)h + 1),
+                       label);
+    text[0] = cube->indicator;
+    text[1] = cube->origin[jb->o];
+    text[2] = cli_code_label(cube->destination[jb->d]);
+    text[3] = label;
     double numbers[] = {(double)(h + 1), pt->mean,     pt->lo80,
                         pt->hi80,        pt->lo95,     pt->hi95,
                         jb->fit.alpha,   jb->fit.beta, jb->fit.phi,
@@ -109,111 +119,71 @@ static void row_numbers(const series_job *jb, size_t h, double *v)
     memcpy(v, numbers, sizeof numbers);
 }
 
-typedef struct sink {
-    bool print, json, first;
-    silk_table *table; /* --save: grown per cube */
-    size_t rows;
-} sink;
-
-/* Appends rows to the table being saved (rebuilt one larger each cube:
- * forecasts are few). */
-static int save_rows(sink *s, const silk_cube *cube, const ctx *c,
-                     size_t n_jobs, const char *name, silk_error *err)
+/* Every forecast row as a result table. */
+static int make_table(const silk_cube *cube, const ctx *c, size_t n_jobs,
+                      const char *name, silk_table **out, silk_error *err)
 {
-    size_t add = 0;
+    size_t n_rows = 0;
     for (size_t i = 0; i < n_jobs; i++)
         if (c->jobs[i].ok)
-            add += c->horizon;
+            n_rows += c->horizon;
     silk_table *t = NULL;
-    int status = silk_table_alloc(name, "forecast", s->rows + add, &t, err);
+    int status = silk_table_alloc(name, "forecast", n_rows, &t, err);
     for (size_t k = 0; k < N_COLUMNS && status == SILK_OK; k++)
         status = silk_table_add_column(t, columns[k], k < N_TEXT, NULL, err);
-    /* the rows so far */
-    for (size_t k = 0; k < N_COLUMNS && status == SILK_OK; k++)
-        for (size_t r = 0; r < s->rows && status == SILK_OK; r++) {
-            if (k < N_TEXT)
-                status = silk_table_set_text(&t->columns[k], r,
-                                             s->table->columns[k].string[r],
-                                             err);
-            else
-                t->columns[k].number[r] = s->table->columns[k].number[r];
-        }
-    size_t r = s->rows;
-    for (size_t i = 0; i < n_jobs && status == SILK_OK; i++) {
-        const series_job *jb = &c->jobs[i];
-        if (!jb->ok)
-            continue;
-        for (size_t h = 0; h < c->horizon && status == SILK_OK; h++, r++) {
+    size_t r = 0;
+    for (size_t i = 0; i < n_jobs && status == SILK_OK; i++)
+        for (size_t h = 0; c->jobs[i].ok && h < c->horizon &&
+                           status == SILK_OK;
+             h++, r++) {
             char label[SILK_PERIOD_LABEL_MAX];
-            silk_period_format(silk_period_from_ordinal(
-                                   cube->freq, jb->last + (long)h + 1),
-                               label);
-            const char *text[N_TEXT] = {
-                cube->indicator, cube->origin[jb->o],
-                cli_code_label(cube->destination[jb->d]), label};
+            const char *text[N_TEXT];
+            double v[N_COLUMNS - N_TEXT];
+            row_of(cube, &c->jobs[i], h, label, text, v);
             for (size_t k = 0; k < N_TEXT && status == SILK_OK; k++)
                 status = silk_table_set_text(&t->columns[k], r, text[k], err);
-            double v[N_COLUMNS - N_TEXT];
-            row_numbers(jb, h, v);
             for (size_t k = N_TEXT; k < N_COLUMNS; k++)
                 t->columns[k].number[r] = v[k - N_TEXT];
         }
-    }
     if (status != SILK_OK) {
         silk_table_free(t);
         return status;
     }
-    silk_table_free(s->table);
-    s->table = t;
-    s->rows = r;
+    *out = t;
     return SILK_OK;
 }
 
-static void print_rows(sink *s, const silk_cube *cube, const ctx *c,
-                       size_t n_jobs)
+static void print_rows(const silk_cube *cube, const ctx *c, size_t n_jobs,
+                       bool json)
 {
-    for (size_t i = 0; i < n_jobs; i++) {
-        const series_job *jb = &c->jobs[i];
-        if (!jb->ok)
-            continue;
-        for (size_t h = 0; h < c->horizon; h++) {
-            char label[SILK_PERIOD_LABEL_MAX], num[32];
-            silk_period_format(silk_period_from_ordinal(
-                                   cube->freq, jb->last + (long)h + 1),
-                               label);
-            const char *text[N_TEXT] = {
-                cube->indicator, cube->origin[jb->o],
-                cli_code_label(cube->destination[jb->d]), label};
-            double v[N_COLUMNS - N_TEXT];
-            row_numbers(jb, h, v);
-            if (s->json) {
-                fputs(s->first ? "\n  {" : ",\n  {", stdout);
-                for (size_t k = 0; k < N_COLUMNS; k++) {
-                    printf("%s\"%s\": ", k ? ", " : "", columns[k]);
-                    if (k < N_TEXT) {
-                        cli_json_string(stdout, text[k]);
-                    } else {
-                        cli_number(num, sizeof num, v[k - N_TEXT]);
-                        fputs(num[0] ? num : "null", stdout);
-                    }
-                }
-                putchar('}');
-            } else {
-                for (size_t k = 0; k < N_COLUMNS; k++) {
-                    if (k)
-                        putchar(',');
-                    if (k < N_TEXT) {
-                        cli_csv_field(stdout, text[k]);
-                    } else {
-                        cli_number(num, sizeof num, v[k - N_TEXT]);
-                        fputs(num, stdout);
-                    }
-                }
-                putchar('\n');
-            }
-            s->first = false;
-        }
+    bool first = true;
+    if (json) {
+        putchar('[');
+    } else {
+        for (size_t k = 0; k < N_COLUMNS; k++)
+            printf("%s%s", k ? "," : "", columns[k]);
+        putchar('\n');
     }
+    for (size_t i = 0; i < n_jobs; i++)
+        for (size_t h = 0; c->jobs[i].ok && h < c->horizon; h++) {
+            char label[SILK_PERIOD_LABEL_MAX];
+            const char *text[N_TEXT];
+            double v[N_COLUMNS - N_TEXT];
+            row_of(cube, &c->jobs[i], h, label, text, v);
+            if (json)
+                fputs(first ? "\n  " : ",\n  ", stdout);
+            cli_row r = {stdout, json, 0};
+            for (size_t k = 0; k < N_COLUMNS; k++) {
+                if (k < N_TEXT)
+                    cli_row_text(&r, columns[k], text[k]);
+                else
+                    cli_row_number(&r, columns[k], v[k - N_TEXT]);
+            }
+            cli_row_end(&r);
+            first = false;
+        }
+    if (json)
+        fputs(first ? "]\n" : "\n]\n", stdout);
 }
 
 /* --alpha etc.: a number in [lo, hi], or NaN (fit it) when absent. */
@@ -250,7 +220,7 @@ int cmd_forecast(int argc, char **argv)
     cli_pick po = {0}, pd = {0};
     unsigned threads = 1;
     ctx c = {0};
-    sink s = {.print = !opt.quiet, .json = opt.json, .first = true};
+    silk_table *table = NULL;
     if (opt.indicator == NULL || strchr(opt.indicator, ',') != NULL) {
         cli_usage_error("forecast needs one --indicator");
         fputs(usage, stderr);
@@ -320,29 +290,19 @@ int cmd_forecast(int argc, char **argv)
                     cli_code_label(cube->destination[c.jobs[i].d]),
                     c.jobs[i].message);
         }
-    if (s.print) {
-        if (s.json) {
-            putchar('[');
-        } else {
-            for (size_t k = 0; k < N_COLUMNS; k++)
-                printf("%s%s", k ? "," : "", columns[k]);
-            putchar('\n');
-        }
-        print_rows(&s, cube, &c, n_jobs);
-        if (s.json)
-            fputs(s.first ? "]\n" : "\n]\n", stdout);
-    }
+    if (!opt.quiet)
+        print_rows(cube, &c, n_jobs, opt.json);
     if (opt.save != NULL) {
-        if (save_rows(&s, cube, &c, n_jobs, opt.save, &err) != SILK_OK)
+        if (make_table(cube, &c, n_jobs, opt.save, &table, &err) != SILK_OK)
             goto fail;
         silk_store *store = NULL;
         char *names[] = {cube->indicator};
         int rc = silk_store_open(opt.store, &store, &err);
         if (rc == SILK_OK)
-            rc = cli_table_info(s.table, store, names, 1, argc, argv, &err);
+            rc = cli_table_info(table, store, names, 1, argc, argv, &err);
         silk_store_close(store);
         if (rc != SILK_OK ||
-            silk_store_commit_table(opt.store, s.table, &err) != SILK_OK)
+            silk_store_commit_table(opt.store, table, &err) != SILK_OK)
             goto fail;
     }
     status = all_ok ? 0 : 1;
@@ -354,7 +314,7 @@ done:
         free(c.jobs[i].points);
     free(c.jobs);
     free(c.scratch);
-    silk_table_free(s.table);
+    silk_table_free(table);
     cli_pick_release(&po);
     cli_pick_release(&pd);
     silk_cube_free(cube);

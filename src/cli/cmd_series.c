@@ -136,27 +136,21 @@ int cmd_series(int argc, char **argv)
     else
         printf("period,value,flag%s\n", moving_k ? ",moving" : "");
     for (size_t k = 0; k < span; k++) {
-        char label[SILK_PERIOD_LABEL_MAX], number[32], flags[SILK_FLAGS_TEXT_MAX];
-        char moving[32] = "";
+        char label[SILK_PERIOD_LABEL_MAX], flags[SILK_FLAGS_TEXT_MAX];
         silk_period_format(regular ? silk_period_from_ordinal(
                                          cube->freq, base + (long)k)
                                    : cube->period[first + k],
                            label);
-        cli_number(number, sizeof number, y[k]);
         silk_flags_format(fl[k], flags);
+        if (opt.json)
+            fputs(k ? ",\n  " : "\n  ", stdout);
+        cli_row r = {stdout, opt.json, 0};
+        cli_row_text(&r, "period", label);
+        cli_row_number(&r, "value", y[k]);
+        cli_row_text(&r, "flag", flags);
         if (moving_k)
-            cli_number(moving, sizeof moving, smooth[k]);
-        if (opt.json) {
-            printf("%s\n  {\"period\": \"%s\", \"value\": %s, \"flag\": \"%s\"",
-                   k ? "," : "", label, number[0] ? number : "null", flags);
-            if (moving_k)
-                printf(", \"moving\": %s", moving[0] ? moving : "null");
-            printf("}");
-        } else if (moving_k) {
-            printf("%s,%s,%s,%s\n", label, number, flags, moving);
-        } else {
-            printf("%s,%s,%s\n", label, number, flags);
-        }
+            cli_row_number(&r, "moving", smooth[k]);
+        cli_row_end(&r);
     }
     if (opt.json)
         printf("\n]\n");

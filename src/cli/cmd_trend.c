@@ -10,7 +10,6 @@
  * any thread count.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,100 +47,6 @@ static const char usage[] =
     "--save NAME also writes the rows into the store as the result table\n"
     "results/NAME, with the command line and the inputs' provenance\n"
     "(--quiet: save without printing).\n";
-
-/* ------------------------------------------------------------------ */
-/* Row text                                                            */
-/* ------------------------------------------------------------------ */
-
-/* A growing string; on allocation failure it stops growing and remembers
- * that it failed. */
-typedef struct strbuf {
-    char *text;
-    size_t len, cap;
-    bool failed;
-} strbuf;
-
-static void sb_printf(strbuf *b, const char *fmt, ...) SILK_PRINTF(2, 3);
-
-static void sb_printf(strbuf *b, const char *fmt, ...)
-{
-    if (b->failed)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->text ? b->text + b->len : NULL,
-                          b->text ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->failed = true;
-            return;
-        }
-        if (b->text != NULL && b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        while (cap <= b->len + (size_t)n)
-            cap *= 2;
-        char *grown = realloc(b->text, cap);
-        if (grown == NULL) {
-            b->failed = true;
-            return;
-        }
-        b->text = grown;
-        b->cap = cap;
-    }
-}
-
-static void sb_free(strbuf *b)
-{
-    free(b->text);
-    memset(b, 0, sizeof *b);
-}
-
-/* One output row: CSV fields or JSON members, in column order. */
-typedef struct row {
-    strbuf *out;
-    bool json;
-    size_t fields;
-} row;
-
-static void put_text(row *r, const char *name, const char *text)
-{
-    if (r->json) {
-        sb_printf(r->out, "%s\"%s\": \"", r->fields ? ", " : "", name);
-        for (const char *c = text; *c; c++)
-            sb_printf(r->out, *c == '"' || *c == '\\' ? "\\%c"
-                              : (unsigned char)*c < 0x20 ? "?%c"
-                                                         : "%c",
-                      *c);
-        sb_printf(r->out, "\"");
-    } else {
-        const char *sep = r->fields ? "," : "";
-        if (strpbrk(text, ",\"\r\n") == NULL) {
-            sb_printf(r->out, "%s%s", sep, text);
-        } else {
-            sb_printf(r->out, "%s\"", sep);
-            for (const char *c = text; *c; c++)
-                sb_printf(r->out, *c == '"' ? "\"\"" : "%c", *c);
-            sb_printf(r->out, "\"");
-        }
-    }
-    r->fields++;
-}
-
-static void put_number(row *r, const char *name, double value)
-{
-    char buf[32];
-    cli_number(buf, sizeof buf, value);
-    if (r->json)
-        sb_printf(r->out, "%s\"%s\": %s", r->fields ? ", " : "", name,
-                  buf[0] ? buf : "null");
-    else
-        sb_printf(r->out, "%s%s", r->fields ? "," : "", buf);
-    r->fields++;
-}
 
 /* ------------------------------------------------------------------ */
 /* Methods                                                             */
@@ -475,8 +380,9 @@ typedef struct job {
     size_t n;               /* values observed; < 3: no row */
     size_t p_first, p_last; /* positions of the first and last value */
     double *values;         /* layout.n_values results */
-    strbuf text, errors;    /* the row, and messages for stderr */
-    bool failed;
+    char *text, *errors;    /* the row, and messages for stderr (or NULL) */
+    size_t text_len, errors_len;
+    bool failed, oom;
 } job;
 
 typedef struct run_ctx {
@@ -529,6 +435,7 @@ static void compute_job(void *arg, size_t i, unsigned thread)
         return; /* too short for any method: no row */
     points pts = {t, y, n, regular, n_regular, cube->freq, ctx->ws[thread]};
     const layout *l = ctx->layout;
+    FILE *errors = NULL; /* opened at the first failure */
     bool three_done = l->all_three && compute_all_three(l, &pts, jb->values);
     double *out = jb->values;
     for (size_t m = 0; m < l->n_methods; m++) {
@@ -554,13 +461,20 @@ static void compute_job(void *arg, size_t i, unsigned thread)
             char from[SILK_PERIOD_LABEL_MAX], to[SILK_PERIOD_LABEL_MAX];
             silk_period_format(cube->period[jb->p_first], from);
             silk_period_format(cube->period[jb->p_last], to);
-            sb_printf(&jb->errors, "silkstat: %s %s %s %s-%s: %s\n",
-                      cube->indicator, cube->origin[jb->o],
-                      cli_code_label(cube->destination[jb->d]), from, to,
-                      err.message);
+            if (errors == NULL &&
+                (errors = open_memstream(&jb->errors, &jb->errors_len)) ==
+                    NULL)
+                jb->oom = true;
+            if (errors != NULL)
+                fprintf(errors, "silkstat: %s %s %s %s-%s: %s\n",
+                        cube->indicator, cube->origin[jb->o],
+                        cli_code_label(cube->destination[jb->d]), from, to,
+                        err.message);
         }
         out += me->n_columns;
     }
+    if (errors != NULL && fclose(errors) != 0)
+        jb->oom = true;
 }
 
 /* A period column's label ("" for NaN). */
@@ -584,16 +498,19 @@ static void format_job(void *arg, size_t i, unsigned thread)
     char from[SILK_PERIOD_LABEL_MAX], to[SILK_PERIOD_LABEL_MAX];
     silk_period_format(cube->period[jb->p_first], from);
     silk_period_format(cube->period[jb->p_last], to);
-    row r = {&jb->text, ctx->json, 0};
-    if (ctx->json)
-        sb_printf(r.out, "{");
-    put_text(&r, "indicator", cube->indicator);
-    put_text(&r, "origin", cube->origin[jb->o]);
-    put_text(&r, "destination", cli_code_label(cube->destination[jb->d]));
-    put_number(&r, "segment", jb->segment);
-    put_number(&r, "n", (double)jb->n);
-    put_text(&r, "first", from);
-    put_text(&r, "last", to);
+    FILE *f = open_memstream(&jb->text, &jb->text_len);
+    if (f == NULL) {
+        jb->oom = true;
+        return;
+    }
+    cli_row r = {f, ctx->json, 0};
+    cli_row_text(&r, "indicator", cube->indicator);
+    cli_row_text(&r, "origin", cube->origin[jb->o]);
+    cli_row_text(&r, "destination", cli_code_label(cube->destination[jb->d]));
+    cli_row_number(&r, "segment", jb->segment);
+    cli_row_number(&r, "n", (double)jb->n);
+    cli_row_text(&r, "first", from);
+    cli_row_text(&r, "last", to);
     const double *v = jb->values;
     for (size_t m = 0; m < ctx->layout->n_methods; m++) {
         const method *me = ctx->layout->method[m];
@@ -601,13 +518,15 @@ static void format_job(void *arg, size_t i, unsigned thread)
             if (me->columns[k].kind == COL_PERIOD) {
                 char label[SILK_PERIOD_LABEL_MAX];
                 period_label(cube->freq, *v, label);
-                put_text(&r, me->columns[k].name, label);
+                cli_row_text(&r, me->columns[k].name, label);
             } else {
-                put_number(&r, me->columns[k].name, *v);
+                cli_row_number(&r, me->columns[k].name, *v);
             }
         }
     }
-    sb_printf(r.out, ctx->json ? "}" : "\n");
+    cli_row_end(&r);
+    if (fclose(f) != 0)
+        jb->oom = true;
 }
 
 /* The positions where a new segment starts in series (o, d): a --break
@@ -728,21 +647,23 @@ static bool flush(job *jobs, size_t n, bool json, bool *first_object)
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
         job *jb = &jobs[i];
-        if (jb->text.failed || jb->errors.failed) {
+        if (jb->oom) {
             fprintf(stderr, "silkstat: out of memory formatting a row\n");
             ok = false;
         }
-        if (jb->text.len > 0) {
+        if (jb->text_len > 0) {
             if (json)
                 fputs(*first_object ? "\n  " : ",\n  ", stdout);
-            fwrite(jb->text.text, 1, jb->text.len, stdout);
+            fwrite(jb->text, 1, jb->text_len, stdout);
             *first_object = false;
         }
-        if (jb->errors.len > 0)
-            fwrite(jb->errors.text, 1, jb->errors.len, stderr);
+        if (jb->errors_len > 0)
+            fwrite(jb->errors, 1, jb->errors_len, stderr);
         ok &= !jb->failed;
-        sb_free(&jb->text);
-        sb_free(&jb->errors);
+        free(jb->text);
+        free(jb->errors);
+        jb->text = jb->errors = NULL;
+        jb->text_len = jb->errors_len = 0;
     }
     return ok;
 }

@@ -717,6 +717,40 @@ int cli_apply_where(const cli_options *opt, silk_cube **cube, silk_error *err)
     return SILK_OK;
 }
 
+static void row_member(cli_row *r, const char *name)
+{
+    if (r->json) {
+        fputs(r->fields ? ", " : "{", r->out);
+        cli_json_string(r->out, name);
+        fputs(": ", r->out);
+    } else if (r->fields) {
+        fputc(',', r->out);
+    }
+    r->fields++;
+}
+
+void cli_row_text(cli_row *r, const char *name, const char *text)
+{
+    row_member(r, name);
+    if (r->json)
+        cli_json_string(r->out, text);
+    else
+        cli_csv_field(r->out, text);
+}
+
+void cli_row_number(cli_row *r, const char *name, double value)
+{
+    char buf[32];
+    cli_number(buf, sizeof buf, value);
+    row_member(r, name);
+    fputs(buf[0] == '\0' && r->json ? "null" : buf, r->out);
+}
+
+void cli_row_end(cli_row *r)
+{
+    fputs(r->json ? (r->fields ? "}" : "{}") : "\n", r->out);
+}
+
 int cli_table_info(silk_table *table, silk_store *store, char *const *names,
                    size_t n_names, int argc, char **argv, silk_error *err)
 {
