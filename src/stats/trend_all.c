@@ -41,9 +41,13 @@
  *     depend on n only) are kept in the workspace.
  * On x86-64 the pair pass uses SSE2 (part of the x86-64 baseline), four
  * pairs a step, through intrinsics so that the bucket of a slope is
- * computed by the same operations in the loop and in its tail; other
- * targets run the scalar loop.  (AVX2 was tried: no faster, the pass is
- * bound by the divisions and the histogram's stores.)
+ * computed by the same operations in the loop and in its tail, or, where
+ * the CPU has it, AVX2 (chosen when a workspace is made; SILKSTAT_SIMD=
+ * sse2 forces SSE2); other targets run the scalar loop.  Both x86 paths
+ * give the same bits (test_trend_all.c checks it).  AVX2 on its own
+ * barely helps (the divider does as many doubles a cycle in 128 bits as
+ * in 256); what the AVX2 pass gains is mostly from counting the
+ * histogram a few steps behind the divisions (see pair_pass_avx2).
  */
 #include <math.h>
 #include <stdint.h>
@@ -59,6 +63,17 @@
 #if defined(__SSE2__) && defined(__x86_64__) && !defined(SILK_NO_SIMD)
 #define SILK_SSE2 1
 #include <emmintrin.h>
+#endif
+
+/* AVX2 path beside it, compiled for AVX2 function by function and chosen
+ * at run time (silk_trend_workspace_alloc), so the build still runs on
+ * any x86-64.  GCC and clang only (the target attribute and
+ * __builtin_cpu_supports).
+ * Not target_clones: its ifunc is glibc-only, and tests must pick a path. */
+#if defined(SILK_SSE2) && defined(__GNUC__)
+#define SILK_AVX2 1
+#include <immintrin.h>
+#define AVX2_FN __attribute__((target("avx2")))
 #endif
 
 #include "silkstat.h"
@@ -88,7 +103,28 @@ struct silk_trend_workspace {
     double alpha, zq; /* the last alpha and z_{1-alpha/2}, NaN at first */
     size_t sample_n;  /* n of the sampled pair positions below, 0: none */
     uint32_t sample_i[NS], sample_j[NS];
+    bool avx2; /* the pair pass to use (pick_avx2) */
 };
+
+/* Whether a new workspace runs the AVX2 pair pass: when the CPU has
+ * AVX2, unless the environment variable SILKSTAT_SIMD is "sse2" (for
+ * testing and timing the SSE2 path; any other value, or none, means the
+ * best the CPU has).  Both give bit-identical results.  Read once per
+ * workspace (silk_trend_workspace_alloc), not per call: a workspace
+ * lives as long as its thread's run, and a test can hold one of each. */
+static bool pick_avx2(void)
+{
+#if defined(SILK_AVX2)
+    const char *simd = getenv("SILKSTAT_SIMD");
+    if (simd && strcmp(simd, "sse2") == 0)
+        return false;
+    /* the CPU model was read by a constructor of libgcc (compiler-rt
+     * under clang) before main */
+    return __builtin_cpu_supports("avx2");
+#else
+    return false;
+#endif
+}
 
 SILK_API int silk_trend_workspace_alloc(size_t max_n,
                                         silk_trend_workspace **out,
@@ -130,6 +166,7 @@ SILK_API int silk_trend_workspace_alloc(size_t max_n,
         goto nomem;
     for (size_t i = 0; i <= max_n; i++)
         ws->tcrit[i] = NAN;
+    ws->avx2 = pick_avx2();
     ws->alpha = NAN;
     ws->zq = NAN;
     *out = ws;
@@ -178,9 +215,21 @@ typedef struct pair_sums {
 #endif
 
 #if defined(SILK_SSE2)
+/* The product d * scale of a bucket kept apart from the add: GCC writes
+ * _mm_mul_pd and _mm256_mul_pd as plain vector arithmetic, which
+ * -ffp-contract=fast (GNU C's default; -std=c11 turns it off) fuses
+ * with the add into an FMA wherever FMA is enabled (-march=native, say).
+ * The empty asm makes the product an opaque value, so every slope of a
+ * pass gets the bucket of the one map (a fused body and an unfused tail
+ * would be two maps, not monotone together), on either path. */
+#if defined(__GNUC__)
+#define KEEP_PRODUCT(v) __asm__("" : "+x"(v))
+#else
+#define KEEP_PRODUCT(v) (void)0
+#endif
+
 /* One slope's bucket with the same SSE2 operations as the paired loop
- * (scalar _sd forms), so that a compiler contracting a * b + c into an
- * FMA in plain C cannot make the tail disagree with the body. */
+ * (scalar _sd forms, which GCC never contracts: they are builtins). */
 static inline uint32_t bucket_one(double d, const bucket_map *map)
 {
     __m128d v = _mm_add_sd(_mm_mul_sd(_mm_set_sd(d), _mm_set_sd(map->scale)),
@@ -211,8 +260,9 @@ static ALWAYS_INLINE __m128i two_pairs(pass_regs *r, const double *y,
                              _mm_castpd_si128(_mm_cmpeq_pd(yj, r->yi)));
     if (!with_count)
         return _mm_setzero_si128();
-    __m128d v = _mm_add_pd(_mm_mul_pd(d, r->scale), r->shift);
-    v = _mm_min_pd(_mm_max_pd(v, r->zero), r->top);
+    __m128d v = _mm_mul_pd(d, r->scale);
+    KEEP_PRODUCT(v);
+    v = _mm_min_pd(_mm_max_pd(_mm_add_pd(v, r->shift), r->zero), r->top);
     return _mm_cvttpd_epi32(v);
 }
 
@@ -299,6 +349,167 @@ static ALWAYS_INLINE void pair_pass_impl(const double *t, const double *y,
     sums->ties = ties;
     sums->tied = tied;
 }
+
+#if defined(SILK_AVX2)
+/* The same pass with AVX2: four pairs a step, and for the rest of a row
+ * two_pairs (VEX-encoded here) and the scalar tail.  Every operation is
+ * the SSE2 one on wider registers (vdivpd is IEEE division, the compares
+ * are the ordered ones, max/min/cvtt the same instructions; no FMA is
+ * enabled here and KEEP_PRODUCT holds the product apart), so slopes,
+ * counts and buckets are the SSE2 path's bit for bit.
+ *
+ * Where the time goes (per pair, on a Sapphire Rapids Xeon): the
+ * divider takes ~0.72 ns a double whether fed 2, 4 or 8 at a time, so no
+ * width beats that, and the histogram costs ~0.45 ns of its own.  With
+ * the increments right after the bucket of the same step (as in the
+ * SSE2 loop) their addresses wait for the division, and the pass took
+ * 1.1 to 5 ns a pair depending only on where y and t lie modulo 4 KiB
+ * (memory-ordering stalls against the stores in flight, by the look of
+ * it), in SSE2 and AVX2 alike.  Here a step counts the ids stored LAG
+ * pairs earlier instead, whose addresses are long known: 1.05 to 1.9 ns,
+ * ~1.3 at most offsets (the same lag in the SSE2 loop: 1.2 to 2.5).
+ * The ids of the rows' tails and of the last LAG pairs are counted after
+ * the loop, in the first copy. */
+enum { LAG = 64 };
+
+typedef struct pass_regs4 {
+    __m256d yi, ti, scale, shift, top, zero;
+    __m256i up;    /* -(pairs with y_j > y_i), in 64-bit lanes */
+    __m256i equal; /* -c_i, in 64-bit lanes */
+} pass_regs4;
+
+AVX2_FN static ALWAYS_INLINE __m128i four_pairs(pass_regs4 *r,
+                                                const double *y,
+                                                const double *t,
+                                                double *slope,
+                                                bool with_count)
+{
+    __m256d yj = _mm256_loadu_pd(y), tj = _mm256_loadu_pd(t);
+    __m256d d =
+        _mm256_div_pd(_mm256_sub_pd(yj, r->yi), _mm256_sub_pd(tj, r->ti));
+    _mm256_storeu_pd(slope, d);
+    r->up = _mm256_add_epi64(
+        r->up, _mm256_castpd_si256(_mm256_cmp_pd(yj, r->yi, _CMP_GT_OQ)));
+    r->equal = _mm256_add_epi64(
+        r->equal, _mm256_castpd_si256(_mm256_cmp_pd(yj, r->yi, _CMP_EQ_OQ)));
+    if (!with_count)
+        return _mm_setzero_si128();
+    __m256d v = _mm256_mul_pd(d, r->scale);
+    KEEP_PRODUCT(v);
+    v = _mm256_min_pd(_mm256_max_pd(_mm256_add_pd(v, r->shift), r->zero),
+                      r->top);
+    return _mm256_cvttpd_epi32(v);
+}
+
+/* Sum of the four 64-bit lanes. */
+AVX2_FN static ALWAYS_INLINE int64_t lane_sum(__m256i v)
+{
+    __m128i h = _mm_add_epi64(_mm256_castsi256_si128(v),
+                              _mm256_extracti128_si256(v, 1));
+    return _mm_cvtsi128_si64(h) + _mm_extract_epi64(h, 1);
+}
+
+AVX2_FN static ALWAYS_INLINE void
+pair_pass_avx2(const double *t, const double *y, size_t n,
+               const bucket_map *map, double *slope, uint32_t *bucket,
+               uint32_t *count, size_t nbuckets, pair_sums *sums,
+               bool with_count)
+{
+    pass_regs4 r;
+    pass_regs r2; /* for two_pairs: its own up and equal */
+    uint32_t *h1 = count + nbuckets, *h2 = h1 + nbuckets, *h3 = h2 + nbuckets;
+    int64_t s = 0;
+    uint64_t ties = 0, tied = 0, body_equal = 0, body_pairs = 0;
+    size_t k = 0, done = 0; /* pairs done; their histogram done */
+
+    r.scale = _mm256_set1_pd(map->scale);
+    r.shift = _mm256_set1_pd(map->shift);
+    r.top = _mm256_set1_pd(map->top);
+    r.zero = _mm256_setzero_pd();
+    r.up = _mm256_setzero_si256();
+    r2.scale = _mm_set1_pd(map->scale);
+    r2.shift = _mm_set1_pd(map->shift);
+    r2.top = _mm_set1_pd(map->top);
+    r2.zero = _mm_setzero_pd();
+    r2.up = _mm_setzero_si128();
+    for (size_t i = 0; i + 1 < n; i++) {
+        r.yi = _mm256_set1_pd(y[i]);
+        r.ti = _mm256_set1_pd(t[i]);
+        r.equal = _mm256_setzero_si256();
+        size_t j = i + 1;
+        for (; j + 4 <= n; j += 4, k += 4) {
+            __m128i ids = four_pairs(&r, y + j, t + j, slope + k, with_count);
+            if (with_count) {
+                _mm_storeu_si128((__m128i *)(void *)(bucket + k), ids);
+                if (done + LAG <= k) {
+                    count[bucket[done]]++;
+                    h1[bucket[done + 1]]++;
+                    h2[bucket[done + 2]]++;
+                    h3[bucket[done + 3]]++;
+                    done += 4;
+                }
+            }
+        }
+        uint64_t c = (uint64_t)-lane_sum(r.equal);
+        if (j + 2 <= n) {
+            r2.yi = _mm256_castpd256_pd128(r.yi);
+            r2.ti = _mm256_castpd256_pd128(r.ti);
+            r2.equal = _mm_setzero_si128();
+            __m128i a = two_pairs(&r2, y + j, t + j, slope + k, with_count);
+            if (with_count)
+                _mm_storel_epi64((__m128i *)(void *)(bucket + k), a);
+            c += (uint64_t)-(_mm_cvtsi128_si64(r2.equal) +
+                             _mm_extract_epi64(r2.equal, 1));
+            j += 2;
+            k += 2;
+        }
+        body_equal += c;
+        body_pairs += j - (i + 1);
+        if (j < n) {
+            double yj = y[j];
+            __m128d d = _mm_div_sd(
+                _mm_sub_sd(_mm_set_sd(yj), _mm256_castpd256_pd128(r.yi)),
+                _mm_sub_sd(_mm_set_sd(t[j]), _mm256_castpd256_pd128(r.ti)));
+            slope[k] = _mm_cvtsd_f64(d);
+            if (with_count)
+                bucket[k] = bucket_one(slope[k], map);
+            s += (yj > y[i]) - (yj < y[i]);
+            c += yj == y[i];
+            k++;
+        }
+        ties += 6 * c * (c + 2);
+        tied += c;
+    }
+    if (with_count)
+        for (; done < k; done++)
+            count[bucket[done]]++;
+    /* the tails were counted in s directly */
+    uint64_t body_up = (uint64_t)-(lane_sum(r.up) +
+                                   _mm_cvtsi128_si64(r2.up) +
+                                   _mm_extract_epi64(r2.up, 1));
+    sums->s = s + 2 * (int64_t)body_up + (int64_t)body_equal -
+              (int64_t)body_pairs;
+    sums->ties = ties;
+    sums->tied = tied;
+}
+
+AVX2_FN static void pair_pass_counted_avx2(const double *t, const double *y,
+                                           size_t n, const bucket_map *map,
+                                           double *slope, uint32_t *bucket,
+                                           uint32_t *count, size_t nbuckets,
+                                           pair_sums *sums)
+{
+    pair_pass_avx2(t, y, n, map, slope, bucket, count, nbuckets, sums, true);
+}
+
+AVX2_FN static void pair_pass_plain_avx2(const double *t, const double *y,
+                                         size_t n, double *slope,
+                                         pair_sums *sums)
+{
+    bucket_map none = {0.0, 0.0, 0.0};
+    pair_pass_avx2(t, y, n, &none, slope, NULL, NULL, 0, sums, false);
+}
+#endif /* SILK_AVX2 */
 #else
 static inline uint32_t bucket_one(double d, const bucket_map *map)
 {
@@ -345,15 +556,30 @@ static ALWAYS_INLINE void pair_pass_impl(const double *t, const double *y,
 static void pair_pass_counted(const double *t, const double *y, size_t n,
                               const bucket_map *map, double *slope,
                               uint32_t *bucket, uint32_t *count,
-                              size_t nbuckets, pair_sums *sums)
+                              size_t nbuckets, pair_sums *sums, bool avx2)
 {
     memset(count, 0, 4 * nbuckets * sizeof *count);
+#if defined(SILK_AVX2)
+    if (avx2) {
+        pair_pass_counted_avx2(t, y, n, map, slope, bucket, count, nbuckets,
+                               sums);
+        return;
+    }
+#endif
+    (void)avx2;
     pair_pass_impl(t, y, n, map, slope, bucket, count, nbuckets, sums, true);
 }
 
 static void pair_pass_plain(const double *t, const double *y, size_t n,
-                            double *slope, pair_sums *sums)
+                            double *slope, pair_sums *sums, bool avx2)
 {
+#if defined(SILK_AVX2)
+    if (avx2) {
+        pair_pass_plain_avx2(t, y, n, slope, sums);
+        return;
+    }
+#endif
+    (void)avx2;
     bucket_map none = {0.0, 0.0, 0.0};
     pair_pass_impl(t, y, n, &none, slope, NULL, NULL, 0, sums, false);
 }
@@ -752,9 +978,9 @@ SILK_API int silk_trend_all(silk_trend_workspace *ws, const double *t,
     pair_sums sums;
     if (planned)
         pair_pass_counted(t, y, n, &map, ws->slope, ws->bucket, ws->count,
-                          nbuckets, &sums);
+                          nbuckets, &sums, ws->avx2);
     else
-        pair_pass_plain(t, y, n, ws->slope, &sums);
+        pair_pass_plain(t, y, n, ws->slope, &sums, ws->avx2);
 
     double ties = (double)sums.ties, tied = (double)sums.tied;
     double var_s = silk_stats_mk_var(n, ties);

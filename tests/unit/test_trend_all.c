@@ -8,7 +8,9 @@
  * silk_trend_all gives bit for bit what silk_trend_ols,
  * silk_trend_mann_kendall and silk_trend_sen give.  Also: the property of gsl_stats_select that the
  * kernel relies on, the reference values of METHODS.md through the
- * kernel, and every rejected input.
+ * kernel, every rejected input, and, where the CPU has AVX2, the AVX2
+ * pair pass against the SSE2 one (SILKSTAT_SIMD=sse2) on series of 2 to
+ * 400 points.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -169,6 +171,118 @@ static void identical_to_separate(void **state)
     }
     assert_true(series >= 2880);
     silk_trend_workspace_free(ws);
+}
+
+/* A workspace made with SILKSTAT_SIMD set to simd (NULL: unset); the
+ * variable is read when a workspace is made, and put back as it was. */
+static void alloc_with_simd(const char *simd, size_t max_n,
+                            silk_trend_workspace **ws)
+{
+    silk_error err = {0};
+    const char *old = getenv("SILKSTAT_SIMD");
+    char *keep = old ? strdup(old) : NULL;
+    if (simd)
+        assert_int_equal(setenv("SILKSTAT_SIMD", simd, 1), 0);
+    else
+        assert_int_equal(unsetenv("SILKSTAT_SIMD"), 0);
+    assert_int_equal(silk_trend_workspace_alloc(max_n, ws, &err), SILK_OK);
+    if (keep)
+        setenv("SILKSTAT_SIMD", keep, 1);
+    else
+        unsetenv("SILKSTAT_SIMD");
+    free(keep);
+}
+
+static bool cpu_has_avx2(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    return __builtin_cpu_supports("avx2");
+#else
+    return false;
+#endif
+}
+
+/* Same return code, message and result bits from the two workspaces. */
+static void same_on_both(silk_trend_workspace *ws_a,
+                         silk_trend_workspace *ws_b, const double *t,
+                         const double *y, size_t n, double alpha,
+                         bool with_ols, bool with_sen, int kind,
+                         size_t series)
+{
+    silk_ols o[2];
+    silk_mk m[2];
+    silk_sen s[2];
+    silk_error err[2] = {{0}, {0}};
+    int rc[2];
+    silk_trend_workspace *ws[2] = {ws_a, ws_b};
+
+    /* zeroed first, so memcmp sees no stale bytes where nothing is
+     * written (a failed call writes none of them) */
+    memset(o, 0, sizeof o);
+    memset(m, 0, sizeof m);
+    memset(s, 0, sizeof s);
+    for (int q = 0; q < 2; q++)
+        rc[q] = silk_trend_all(ws[q], t, y, n, alpha,
+                               with_ols ? &o[q] : NULL, &m[q],
+                               with_sen ? &s[q] : NULL, &err[q]);
+    if (rc[0] != rc[1] || strcmp(err[0].message, err[1].message) != 0)
+        fail_msg("series %zu (kind %d, n %zu): AVX2 gives %d '%s', SSE2 "
+                 "%d '%s'",
+                 series, kind, n, rc[0], err[0].message, rc[1],
+                 err[1].message);
+    const struct {
+        const char *name;
+        const void *a, *b;
+        size_t size;
+    } parts[] = {{"ols", &o[0], &o[1], sizeof o[0]},
+                 {"mk", &m[0], &m[1], sizeof m[0]},
+                 {"sen", &s[0], &s[1], sizeof s[0]}};
+    for (size_t p = 0; p < 3; p++) {
+        if (memcmp(parts[p].a, parts[p].b, parts[p].size) != 0) {
+            print_message("series %zu (kind %d, n %zu, alpha %g): %s "
+                          "differs between AVX2 and SSE2\n",
+                          series, kind, n, alpha, parts[p].name);
+            assert_memory_equal(parts[p].a, parts[p].b, parts[p].size);
+        }
+    }
+}
+
+/* The AVX2 pair pass gives the SSE2 pass's bits: every n from 2 to 400
+ * twice over the 8 kinds of make_series, all three results (the pass
+ * with the bucket histogram from n = 24 up) and Mann-Kendall alone (the
+ * plain pass), one pair of workspaces for all.  Where the CPU has no
+ * AVX2 both workspaces would run the SSE2 pass: skipped. */
+static void avx2_same_as_sse2(void **state)
+{
+    (void)state;
+    enum { MAX_N = 400 };
+    silk_trend_workspace *ws_avx2 = NULL, *ws_sse2 = NULL;
+    double t[MAX_N], y[MAX_N];
+    const double alphas[] = {0.05, 0.1, 0.5, 0.01, 1e-12};
+    size_t series = 0;
+
+    if (!cpu_has_avx2()) {
+        print_message("no AVX2 on this CPU: skipping the AVX2 = SSE2 "
+                      "check\n");
+        skip();
+    }
+    alloc_with_simd(NULL, MAX_N, &ws_avx2);
+    alloc_with_simd("sse2", MAX_N, &ws_sse2);
+    for (int round = 0; round < 2; round++) {
+        for (size_t n = 2; n <= MAX_N; n++) {
+            int kind = (int)((n + (size_t)round * 3) % 8);
+            make_series(kind, n, t, y);
+            double alpha = alphas[series % 5];
+            same_on_both(ws_avx2, ws_sse2, t, y, n, alpha, true, true, kind,
+                         series);
+            same_on_both(ws_avx2, ws_sse2, t, y, n, alpha, false, false,
+                         kind, series);
+            series++;
+        }
+    }
+    assert_int_equal(series, 798);
+    silk_trend_workspace_free(ws_avx2);
+    silk_trend_workspace_free(ws_sse2);
 }
 
 /* A workspace reused across sizes and alphas keeps nothing stale: the
@@ -403,6 +517,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(identical_to_separate),
+        cmocka_unit_test(avx2_same_as_sse2),
         cmocka_unit_test(workspace_reuse),
         cmocka_unit_test(outputs_optional),
         cmocka_unit_test(gsl_select_partitions),
