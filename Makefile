@@ -21,7 +21,7 @@ CFLAGS  ?= -O2 -g
 # The flags the code needs whatever CFLAGS the caller gives.
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
            -fvisibility=hidden -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
-LDLIBS  := $(HDF5_LDIR) -lhdf5_hl $(PKG_LIBS) -lcsv -lz -lpthread -lm
+LDLIBS  := $(HDF5_LDIR) -lhdf5_hl $(PKG_LIBS) -lcsv -lz -lpthread -ldl -lm
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 
@@ -33,7 +33,19 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test test-only unit bench fuzz crash clean
+# Indicator modules built as a researcher builds one (README "Writing an
+# indicator module"): the module header and the C library only, no
+# HDF5, GSL or libcsv headers, no silkstat library.  The examples of
+# src/modules/examples (not part of libsilkstat) and the test fixtures of
+# tests/modules, loaded by tests/unit/test_modules.c and
+# tests/cli/modules.sh.
+MODULE_CC := cc -std=c11 -shared -fPIC -Iinclude
+EXAMPLE_SO := $(patsubst src/modules/examples/%.c,$(BUILD)/examples/%.so,\
+                $(wildcard src/modules/examples/*.c))
+FIXTURE_SO := $(patsubst tests/modules/%.c,$(BUILD)/tests/modules/%.so,\
+                $(wildcard tests/modules/*.c))
+
+.PHONY: all deps run test test-only unit examples bench fuzz crash clean
 all: $(BUILD)/silkstat $(BUILD)/libsilkstat.a
 
 $(BUILD)/libsilkstat.a: $(LIB_OBJ)
@@ -52,7 +64,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsilkstat.a
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(BUILD)/libsilkstat.a \
 	    $(CMOCKA_LIBS) $(LDLIBS)
 
-unit: $(TEST_BIN)
+unit: $(TEST_BIN) $(FIXTURE_SO) $(EXAMPLE_SO)
+
+examples: $(EXAMPLE_SO)
+
+$(BUILD)/examples/%.so: src/modules/examples/%.c include/silkstat/module.h
+	@mkdir -p $(@D)
+	$(MODULE_CC) $(WARN) -o $@ $<
+
+$(BUILD)/tests/modules/%.so: tests/modules/%.c include/silkstat/module.h
+	@mkdir -p $(@D)
+	$(MODULE_CC) $(WARN) -o $@ $<
 
 deps:
 	./scripts/install-deps.sh

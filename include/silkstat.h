@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "silkstat/module.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -179,6 +181,9 @@ typedef struct silk_cube {
     uint32_t *flags; /* same shape */
     unsigned char *set; /* same shape, or NULL */
     struct silk_detail *detail; /* categorical breakdown, or NULL */
+    /* What made a derived indicator (a module run; see "Modules"), or
+     * NULL for an ingested one.  Owned by the cube. */
+    struct silk_derivation *derivation;
 } silk_cube;
 
 /* The categorical breakdown of an indicator whose rows are classified by
@@ -266,7 +271,10 @@ SILK_API size_t silk_cube_find_destination(const silk_cube *cube,
 SILK_API size_t silk_cube_find_period(const silk_cube *cube, silk_period p);
 
 /* Upsert: a new cube on the union of both cubes' axes holding base's cells,
- * overwritten by every cell that update marks as set.  Fails with
+ * overwritten by every cell that update marks as set.  The new cube carries
+ * a copy of update's derivation record, else of base's (an ingest into a
+ * derived indicator keeps its record; a recompute replaces the indicator
+ * whole, see silk_store_commit_derived).  Fails with
  * SILK_ECONFLICT if the frequencies differ or both give different non-empty
  * units, or if one has categorical columns and the other not the same
  * ones.  With a detail the upsert works on the detail's cells (a category
@@ -694,6 +702,215 @@ SILK_API int silk_store_read_table(silk_store *store, const char *name,
 SILK_API int silk_store_provenance(silk_store *store, silk_provenance **out,
                                    size_t *count, silk_error *err);
 SILK_API void silk_store_provenance_free(silk_provenance *prov, size_t count);
+
+/* ------------------------------------------------------------------ */
+/* Modules: indicators derived by indicator modules                    */
+/* ------------------------------------------------------------------ */
+/*
+ * A module (include/silkstat/module.h) computes new indicators from
+ * indicators of the store.  The registry holds the built-in modules and
+ * the shared objects loaded on request; silk_module_run reads a module's
+ * inputs from a store, lines them up on shared axes and calls it;
+ * silk_module_commit writes the results back with a derivation record.
+ * The CLI's `modules` and `compute` commands and the batch runner are
+ * thin clients of these functions.
+ */
+
+/* What made a derived indicator, stored as attributes of its group (see
+ * README "Store layout") and shown by `silkstat info`.  Every field is a
+ * malloc'd UTF-8 string, "" when empty, never NULL. */
+typedef struct silk_derivation {
+    char *module;         /* the module's name */
+    char *module_version; /* its own version */
+    /* Every parameter as NAME=VALUE, "; "-separated, in the descriptor's
+     * order; a default is followed by " (default)". */
+    char *parameters;
+    /* The selection as given: "origin=silk5; destination=*; from=2000;
+     * to=*; where=dec_level=FI". */
+    char *selection;
+    char *inputs; /* ROLE=INDICATOR, "; "-separated; a missing optional
+                     input reads ROLE=(none) */
+    /* Where each input came from, "; "-separated: "INDICATOR: FILE
+     * sha256:HEX[, FILE sha256:HEX]" for an ingested one (from the store's
+     * provenance), "INDICATOR: module NAME VERSION at TIME from ROLE=IND
+     * [its own input_provenance]" for a derived one. */
+    char *input_provenance;
+    char *created;          /* ISO 8601 UTC, when it was computed */
+    char *silkstat_version; /* the silkstat that computed it */
+} silk_derivation;
+
+/* A deep copy of from into *out (the caller frees it). */
+SILK_API int silk_derivation_copy(const silk_derivation *from,
+                                  silk_derivation **out, silk_error *err);
+/* Frees every field and d; NULL is a no-op. */
+SILK_API void silk_derivation_free(silk_derivation *d);
+
+/* A derived indicator of a commit: replaced whole, with its record. */
+typedef struct silk_derived {
+    const char *indicator;
+    const silk_derivation *derivation; /* copied into the store */
+} silk_derived;
+
+/* silk_store_commit for indicators computed by a module.  Each indicator
+ * named in derived[] is REPLACED by the batch's cells for it (nothing of
+ * the stored indicator survives, so a recompute on a narrower selection
+ * leaves no stale cell; a name the batch has no cell for is removed) and
+ * carries its derivation record.  A stored indicator of that name that
+ * has no derivation record (an ingested one) is never replaced:
+ * SILK_ECONFLICT.  Other indicators of the batch merge as in
+ * silk_store_commit.  Atomic and locked like silk_store_commit. */
+SILK_API int silk_store_commit_derived(const char *path,
+                                       const silk_batch *batch,
+                                       const silk_derived *derived,
+                                       size_t n_derived, silk_error *err);
+
+/* ---- The registry (src/modules/registry.c) ---- */
+
+typedef struct silk_registry silk_registry;
+
+/* A registry holding the built-in modules (validated; listed once, in the
+ * order of src/modules/builtin.h).  Free with silk_registry_free. */
+SILK_API int silk_registry_alloc(silk_registry **out, silk_error *err);
+/* Closes the loaded shared objects (their descriptors die with them) and
+ * frees reg; NULL is a no-op. */
+SILK_API void silk_registry_free(silk_registry *reg);
+
+/* Checks a descriptor: ABI version, names ([a-z][a-z0-9_]*; a module
+ * name at most 48 bytes, role and parameter names 32), kind, at least one
+ * input and one output, compute set, parameter types, choices of a CHOICE
+ * parameter, every default parsing as its type, no repeated role,
+ * parameter or output name, NAME.OUTPUT fitting an indicator name, and no
+ * output "period" in a MATRIX module.  SILK_EPARSE "module 'NAME': what
+ * is wrong"; the caller prefixes the file. */
+SILK_API int silk_module_validate(const silk_module *module, silk_error *err);
+
+/* Registers a descriptor that the caller keeps alive as long as reg (an
+ * embedder's own module; tests).  origin names where it came from in
+ * messages and listings (NULL: built in).  A name already registered is
+ * SILK_ECONFLICT. */
+SILK_API int silk_registry_add(silk_registry *reg, const silk_module *module,
+                               const char *origin, silk_error *err);
+
+/* Loads a module from a shared object: dlopen(RTLD_NOW | RTLD_LOCAL), the
+ * entry SILK_MODULE_ENTRY, the ABI version checked before any other
+ * member is read, then silk_module_validate and the name's uniqueness.
+ * The object stays loaded until silk_registry_free.  Every error starts
+ * with the path: "build/x.so: module ABI version 2; this silkstat
+ * supports version 1 (rebuild it against include/silkstat/module.h)".
+ * SILK_EIO (cannot be opened or has no entry), SILK_EPARSE (version or
+ * descriptor), SILK_ECONFLICT (name taken).  Loading the same object
+ * twice is a no-op. */
+SILK_API int silk_registry_load(silk_registry *reg, const char *path,
+                                silk_error *err);
+
+/* Loads every entry of a colon-separated list (SILKSTAT_MODULE_PATH): a
+ * file is loaded as silk_registry_load does, a folder's *.so files in
+ * name order; empty entries are skipped.  Stops at the first error. */
+SILK_API int silk_registry_load_path(silk_registry *reg, const char *list,
+                                     silk_error *err);
+
+/* The modules: built-ins first, then loaded ones in load order.  Origin
+ * is NULL for a built-in, else the path it was loaded from (borrowed). */
+SILK_API size_t silk_registry_count(const silk_registry *reg);
+SILK_API const silk_module *silk_registry_module(const silk_registry *reg,
+                                                 size_t i);
+SILK_API const char *silk_registry_origin(const silk_registry *reg,
+                                          size_t i);
+/* The module of that name, or NULL; *index (may be NULL) gets its
+ * position. */
+SILK_API const silk_module *silk_registry_find(const silk_registry *reg,
+                                               const char *name,
+                                               size_t *index);
+
+/* "country", "corridor", "matrix"; "number", "integer", "text",
+ * "period", "choice"; "?" for anything else. */
+SILK_API const char *silk_module_kind_name(silk_module_kind kind);
+SILK_API const char *silk_module_param_type_name(silk_module_param_type type);
+
+/* ---- Running a module (src/modules/host.c) ---- */
+
+/* NAME=VALUE: one --param, or one --input (ROLE=INDICATOR). */
+typedef struct silk_module_setting {
+    const char *name;
+    const char *value;
+} silk_module_setting;
+
+/* What to run, as the user gave it.  Every pointer is borrowed. */
+typedef struct silk_module_request {
+    const char *module; /* a registered module's name */
+    const silk_module_setting *params; /* in any order */
+    size_t n_params;
+    const silk_module_setting *inputs; /* roles rebound to indicators */
+    size_t n_inputs;
+    const char *name; /* the result's name (--as); NULL: the module's */
+    /* Country lists as the CLI takes them: codes, '-' (the country-level
+     * destination), '*' or NULL for all, group names (silk5) and country
+     * names (with countries).  An explicit code no input has is
+     * SILK_ENOTFOUND; a group selects the members the inputs have. */
+    const char *origin, *destination;
+    const silk_countries *countries; /* may be NULL: codes only */
+    bool has_from, has_to;
+    silk_period from, to; /* inclusive; the inputs' frequency */
+    /* Conditions on categorical columns, applied to every input split by
+     * categories (silk_cube_select); an input without categories is read
+     * whole. */
+    const silk_where *where;
+    size_t n_where;
+} silk_module_request;
+
+/* A module's results on the call's axes.  Read-only for the caller;
+ * free with silk_module_results_free. */
+typedef struct silk_module_results {
+    const silk_module *module; /* borrowed from the registry */
+    char *name;                /* the result's name (--as or the module's) */
+    silk_freq freq;
+    /* The axes the module saw (module.h); the arrays below back them. */
+    silk_module_axes axes;
+    char **origin, **destination, **country;
+    char **period_label;
+    long *ordinal, *country_origin, *country_destination;
+    silk_period *period;
+    /* One per output, in the descriptor's order: the arrays (shapes as
+     * in module.h, every non-finite value NaN with flags 0), the stored
+     * name (the indicator NAME or NAME.OUTPUT; the column for MATRIX) and
+     * the count of values (non-NaN cells). */
+    size_t n_output;
+    silk_module_result *output;
+    char **output_name;
+    size_t *output_values;
+    silk_derivation *derivation;
+} silk_module_results;
+
+/* Runs module req->module of reg on store: reads each input (the
+ * descriptor's default indicator unless req->inputs rebinds the role; an
+ * indicator split by categories summed over req->where's categories),
+ * builds the axes (the union of the inputs' codes and periods within the
+ * selection, sorted; one frequency for all inputs; for COUNTRY modules
+ * the country axis and its maps), checks and converts the parameters,
+ * and calls compute.  A COUNTRY module keeps the country-level entry ""
+ * whatever the destination list (it holds the countries' own values:
+ * population, GDP) and reads the country-level values of every country
+ * on the destination axis too (a host's population), but none of those
+ * countries' bilateral cells outside the origin list; other kinds keep
+ * "" only when the destination list selects it ('*' or '-').  Errors: SILK_EINVAL for the request (unknown module,
+ * parameter or role, a value that is not of its type, a period not on
+ * the axis, a bad name), SILK_ENOTFOUND (an input or a code the store
+ * does not have), SILK_ECONFLICT (inputs of different frequencies),
+ * SILK_ETOOFEW (the selection leaves nothing), SILK_ENUMERIC ("module
+ * NAME: <its message>" when compute fails).  *out is the caller's. */
+SILK_API int silk_module_run(silk_store *store, const silk_registry *reg,
+                             const silk_module_request *req,
+                             silk_module_results **out, silk_error *err);
+
+/* Writes results into the store at path: COUNTRY and CORRIDOR outputs
+ * as indicators (their non-NaN cells; units from the output descriptor;
+ * replaced whole, with the derivation record: silk_store_commit_derived),
+ * MATRIX outputs as the result table results/NAME (kind "module"; a
+ * period column and one column per output).  Atomic and locked. */
+SILK_API int silk_module_commit(const char *path,
+                                const silk_module_results *res,
+                                silk_error *err);
+SILK_API void silk_module_results_free(silk_module_results *res);
 
 /* ------------------------------------------------------------------ */
 /* Trend statistics (GSL)                                              */

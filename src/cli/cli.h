@@ -42,7 +42,9 @@ enum {
     OPT_SAVE = 1 << 23,    /* trend --save NAME */
     OPT_HOLT = 1 << 25,    /* forecast --horizon, --alpha, --beta, --phi */
     OPT_SMOOTH = 1 << 26,  /* series --fill, --moving */
-    OPT_CHECK = 1 << 24 /* ingest --check */
+    OPT_CHECK = 1 << 24, /* ingest --check */
+    OPT_MODULE = 1 << 27,  /* --module PATH (repeatable) */
+    OPT_COMPUTE = 1 << 28  /* compute --param, --input (repeatable), --as */
 };
 
 #define MAX_MARKS 8
@@ -50,6 +52,8 @@ enum {
 #define MAX_WHERE_VALUES 32
 #define MAX_INDICATOR_FOR 64
 #define MAX_BREAKS 16
+#define MAX_MODULES 16
+#define MAX_SETTINGS 32
 
 /* One --where option: its text copied and cut into column and values. */
 typedef struct cli_where {
@@ -88,6 +92,15 @@ typedef struct cli_options {
     /* ingest --indicator FILE=NAME, borrowed from argv */
     const char *indicator_for[MAX_INDICATOR_FOR];
     size_t n_indicator_for;
+    /* --module PATH (borrowed); compute's --param NAME=VALUE and --input
+     * ROLE=INDICATOR (cut copies, released with the options), --as */
+    const char *module_paths[MAX_MODULES];
+    size_t n_module_paths;
+    silk_module_setting params[MAX_SETTINGS], inputs[MAX_SETTINGS];
+    size_t n_params, n_inputs;
+    char *setting_copy[2 * MAX_SETTINGS];
+    size_t n_setting_copies;
+    const char *as;
     char **args; /* positional arguments, borrowed from argv */
     int n_args;
 } cli_options;
@@ -176,6 +189,11 @@ void cli_row_text(cli_row *r, const char *name, const char *text);
 void cli_row_number(cli_row *r, const char *name, double value);
 void cli_row_end(cli_row *r);
 
+/* The module registry: the built-ins, then the shared objects of
+ * SILKSTAT_MODULE_PATH, then each --module PATH.  The caller frees it. */
+int cli_load_registry(const cli_options *opt, silk_registry **out,
+                      silk_error *err);
+
 /* Creates the folders above path, as mkdir -p does. */
 int cli_make_parent(const char *path, silk_error *err);
 
@@ -188,5 +206,7 @@ int cmd_series(int argc, char **argv);
 int cmd_trend(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
+int cmd_modules(int argc, char **argv);
+int cmd_compute(int argc, char **argv);
 
 #endif

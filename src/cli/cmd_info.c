@@ -11,7 +11,8 @@
 static const char usage[] =
     "usage: silkstat info [--store FILE] [--json]\n"
     "Summarises the store: indicators with units, frequency, axes, counts of\n"
-    "values, periods covered and source; then the provenance of each ingest.\n";
+    "values, periods covered and source (and, for an indicator computed by a\n"
+    "module, how it was derived); then the provenance of each ingest.\n";
 
 static const char *freq_name(silk_freq freq)
 {
@@ -121,6 +122,35 @@ static void print_categories(const silk_detail *d, bool json)
                "\n", "", d->n_category, d->n_series);
 }
 
+/* What made a derived indicator (silk_derivation): the module, its
+ * parameters and selection, the inputs and where they came from. */
+static void print_derivation(const silk_derivation *d, bool json)
+{
+    if (!json) {
+        printf("  %-20s derived: module %s %s at %s (silkstat %s)\n", "",
+               d->module, d->module_version, d->created,
+               d->silkstat_version);
+        if (d->parameters[0])
+            printf("  %-20s parameters: %s\n", "", d->parameters);
+        printf("  %-20s selection: %s\n", "", d->selection);
+        printf("  %-20s inputs: %s\n", "", d->inputs);
+        printf("  %-20s from: %s\n", "", d->input_provenance);
+        return;
+    }
+    const char *names[] = {"module", "module_version", "parameters",
+                           "selection", "inputs", "input_provenance",
+                           "created", "silkstat_version"};
+    const char *values[] = {d->module, d->module_version, d->parameters,
+                            d->selection, d->inputs, d->input_provenance,
+                            d->created, d->silkstat_version};
+    printf(", \"derivation\": {");
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        printf("%s\"%s\": ", i ? ", " : "", names[i]);
+        cli_json_string(stdout, values[i]);
+    }
+    printf("}");
+}
+
 static void print_indicator(const silk_cube *cube, bool json, bool first_item)
 {
     size_t first, last;
@@ -140,6 +170,8 @@ static void print_indicator(const silk_cube *cube, bool json, bool first_item)
             printf("  %-20s source: %s\n", "", cube->source);
         if (cube->detail != NULL)
             print_categories(cube->detail, false);
+        if (cube->derivation != NULL)
+            print_derivation(cube->derivation, false);
         return;
     }
     printf("%s\n    {\"name\": ", first_item ? "" : ",");
@@ -155,6 +187,8 @@ static void print_indicator(const silk_cube *cube, bool json, bool first_item)
            cube->n_period, n, from, to);
     if (cube->detail != NULL)
         print_categories(cube->detail, true);
+    if (cube->derivation != NULL)
+        print_derivation(cube->derivation, true);
     printf("}");
 }
 

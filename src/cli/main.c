@@ -24,6 +24,8 @@ static const struct command {
     {"trend", cmd_trend, "trend tests, growth, change points and outliers per series"},
     {"chart", cmd_chart, "draw series and their trend lines with gnuplot"},
     {"forecast", cmd_forecast, "Holt's damped-trend forecasts with intervals"},
+    {"modules", cmd_modules, "list the indicator modules, or show one in full"},
+    {"compute", cmd_compute, "run an indicator module; store what it derives"},
 };
 
 static void usage(FILE *out)

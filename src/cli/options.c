@@ -50,6 +50,10 @@ static const struct option long_options[] = {
     {"alpha", required_argument, NULL, 'a'},
     {"beta", required_argument, NULL, 'b'},
     {"phi", required_argument, NULL, 'p'},
+    {"module", required_argument, NULL, 'X'},
+    {"param", required_argument, NULL, 'R'},
+    {"input", required_argument, NULL, 'I'},
+    {"as", required_argument, NULL, 'E'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -90,6 +94,10 @@ static unsigned option_bit(int c)
     case 'p': return OPT_HOLT;
     case 'L':
     case 'v': return OPT_SMOOTH;
+    case 'X': return OPT_MODULE;
+    case 'R':
+    case 'I':
+    case 'E': return OPT_COMPUTE;
     }
     return 0;
 }
@@ -249,6 +257,33 @@ static bool parse_delimiter(const char *text, cli_options *opt)
     return false;
 }
 
+/* --param NAME=VALUE or --input ROLE=INDICATOR: a copy cut at the first
+ * '=' (released with the options). */
+static bool parse_setting(const char *text, const char *option,
+                          const char *expected, silk_module_setting *list,
+                          size_t *n, cli_options *opt)
+{
+    const char *eq = strchr(text, '=');
+    if (eq == NULL || eq == text) {
+        cli_usage_error("%s '%s' is not a setting; expected %s", option,
+                        text, expected);
+        return false;
+    }
+    if (*n == MAX_SETTINGS) {
+        cli_usage_error("at most %d %s options", MAX_SETTINGS, option);
+        return false;
+    }
+    char *copy = strdup(text);
+    if (copy == NULL) {
+        cli_usage_error("out of memory");
+        return false;
+    }
+    opt->setting_copy[opt->n_setting_copies++] = copy;
+    copy[eq - text] = '\0';
+    list[(*n)++] = (silk_module_setting){copy, copy + (eq - text) + 1};
+    return true;
+}
+
 static int parse_options(int argc, char **argv, unsigned allowed,
                          const char *usage, cli_options *opt)
 {
@@ -335,6 +370,24 @@ static int parse_options(int argc, char **argv, unsigned allowed,
         case 'a': opt->alpha = optarg; break;
         case 'b': opt->beta = optarg; break;
         case 'p': opt->phi = optarg; break;
+        case 'X':
+            if (opt->n_module_paths == MAX_MODULES) {
+                cli_usage_error("at most %d --module options", MAX_MODULES);
+                return EXIT_USAGE;
+            }
+            opt->module_paths[opt->n_module_paths++] = optarg;
+            break;
+        case 'R':
+            if (!parse_setting(optarg, "--param", "NAME=VALUE", opt->params,
+                               &opt->n_params, opt))
+                return EXIT_USAGE;
+            break;
+        case 'I':
+            if (!parse_setting(optarg, "--input", "ROLE=INDICATOR",
+                               opt->inputs, &opt->n_inputs, opt))
+                return EXIT_USAGE;
+            break;
+        case 'E': opt->as = optarg; break;
         case 'B':
             if (opt->n_breaks == MAX_BREAKS) {
                 cli_usage_error("at most %d --break options", MAX_BREAKS);
@@ -686,6 +739,28 @@ void cli_options_release(cli_options *opt)
     for (size_t i = 0; i < opt->n_where; i++)
         free(opt->where_text[i].copy);
     opt->n_where = 0;
+    for (size_t i = 0; i < opt->n_setting_copies; i++)
+        free(opt->setting_copy[i]);
+    opt->n_setting_copies = 0;
+    opt->n_params = opt->n_inputs = 0;
+}
+
+int cli_load_registry(const cli_options *opt, silk_registry **out,
+                      silk_error *err)
+{
+    silk_registry *reg = NULL;
+    int rc = silk_registry_alloc(&reg, err);
+    if (rc == SILK_OK)
+        rc = silk_registry_load_path(reg, getenv("SILKSTAT_MODULE_PATH"),
+                                     err);
+    for (size_t i = 0; rc == SILK_OK && i < opt->n_module_paths; i++)
+        rc = silk_registry_load(reg, opt->module_paths[i], err);
+    if (rc != SILK_OK) {
+        silk_registry_free(reg);
+        reg = NULL;
+    }
+    *out = reg;
+    return rc;
 }
 
 bool cli_where_applies(const cli_options *opt, const silk_cube *cube)

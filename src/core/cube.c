@@ -126,7 +126,62 @@ void silk_cube_free(silk_cube *cube)
     free(cube->flags);
     free(cube->set);
     silk_detail_free(cube->detail);
+    silk_derivation_free(cube->derivation);
     free(cube);
+}
+
+/* ---- Derivation records (what made a derived indicator) ---- */
+
+void silk_derivation_free(silk_derivation *d)
+{
+    if (d == NULL)
+        return;
+    free(d->module);
+    free(d->module_version);
+    free(d->parameters);
+    free(d->selection);
+    free(d->inputs);
+    free(d->input_provenance);
+    free(d->created);
+    free(d->silkstat_version);
+    free(d);
+}
+
+int silk_derivation_copy(const silk_derivation *from, silk_derivation **out,
+                         silk_error *err)
+{
+    *out = NULL;
+    silk_derivation *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    /* A NULL field reads as "": the struct promises never NULL. */
+    char **to[] = {&d->module,     &d->module_version,   &d->parameters,
+                   &d->selection,  &d->inputs,           &d->input_provenance,
+                   &d->created,    &d->silkstat_version};
+    const char *text[] = {from->module,    from->module_version,
+                          from->parameters, from->selection,
+                          from->inputs,    from->input_provenance,
+                          from->created,   from->silkstat_version};
+    for (size_t i = 0; i < sizeof to / sizeof *to; i++)
+        if ((*to[i] = dupstr(text[i] ? text[i] : "")) == NULL) {
+            silk_derivation_free(d);
+            return silk_error_set(err, SILK_ENOMEM, "out of memory");
+        }
+    *out = d;
+    return SILK_OK;
+}
+
+/* The merged cube keeps the record of what made it: update's, else
+ * base's (an ingest into a derived indicator keeps the record). */
+static int carry_derivation(const silk_cube *base, const silk_cube *update,
+                            silk_cube *merged, silk_error *err)
+{
+    const silk_derivation *d = update->derivation ? update->derivation
+                               : base != NULL     ? base->derivation
+                                                  : NULL;
+    if (d == NULL)
+        return SILK_OK;
+    return silk_derivation_copy(d, &merged->derivation, err);
 }
 
 static int replace_text(char **slot, const char *text, silk_error *err)
@@ -331,7 +386,8 @@ int silk_cube_merge(const silk_cube *base, const silk_cube *update,
         if ((st = silk_cube_set_unit(merged, unit, err)) != SILK_OK ||
             (st = silk_cube_set_source(merged, source, err)) != SILK_OK ||
             (update->detail != NULL &&
-             (st = merge_new_detail(update, merged, err)) != SILK_OK)) {
+             (st = merge_new_detail(update, merged, err)) != SILK_OK) ||
+            (st = carry_derivation(NULL, update, merged, err)) != SILK_OK) {
             silk_cube_free(merged);
             return st;
         }
@@ -388,7 +444,8 @@ int silk_cube_merge(const silk_cube *base, const silk_cube *update,
     const char *source = update->source[0] ? update->source : base->source;
     if ((rc = silk_cube_set_unit(merged, unit ? unit : "", err)) != SILK_OK ||
         (rc = silk_cube_set_source(merged, source ? source : "", err)) !=
-            SILK_OK) {
+            SILK_OK ||
+        (rc = carry_derivation(base, update, merged, err)) != SILK_OK) {
         silk_cube_free(merged);
         goto done;
     }

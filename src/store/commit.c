@@ -7,6 +7,7 @@
  */
 #include "store/store_h5.h"
 #include "store/chunks_h5.h"
+#include "store/derivation_h5.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -37,6 +38,8 @@ typedef struct commit_state {
     const silk_table *table; /* a result table to add, or NULL */
     silk_cube_visitor visit; /* shown each merged cube, or NULL */
     void *visit_ctx;
+    const silk_derived *derived; /* indicators replaced whole (modules) */
+    size_t n_derived;
 } commit_state;
 
 static char *concat(const char *a, const char *b)
@@ -342,6 +345,8 @@ static int write_cube(hid_t indicators, const silk_cube *cube,
         status = write_flag_attrs(flags, path, cube->indicator, err);
     if (status == SILK_OK && cube->detail != NULL)
         status = store_h5_write_detail(group, cube, scale[2], path, err);
+    if (status == SILK_OK)
+        status = store_h5_write_derivation(group, cube, path, err);
 done:
     if (flags >= 0)
         H5Dclose(flags);
@@ -612,15 +617,49 @@ static bool old_has(const silk_store *old, const char *name)
     return false;
 }
 
+/* The entry of derived[] for name, or NULL. */
+static const silk_derived *find_derived(const commit_state *st,
+                                        const char *name)
+{
+    for (size_t k = 0; k < st->n_derived; k++)
+        if (strcmp(st->derived[k].indicator, name) == 0)
+            return &st->derived[k];
+    return NULL;
+}
+
+/* A derived indicator replaces only an indicator a module made: an
+ * ingested one of the same name holds data no recompute can restore. */
+static int check_replaceable(commit_state *st, const char *name,
+                             silk_error *err)
+{
+    silk_cube *old = NULL;
+    int status = silk_store_read(st->old, name, &old, err);
+    if (status == SILK_OK && old->derivation == NULL)
+        status = silk_error_set(err, SILK_ECONFLICT,
+                                "indicator '%s' of store '%s' was ingested, "
+                                "not computed by a module; it is not "
+                                "replaced (choose another name)",
+                                name, st->path);
+    silk_cube_free(old);
+    return status;
+}
+
 static int merge_indicator(commit_state *st, const silk_batch *batch, size_t i,
                            silk_error *err)
 {
     const char *name = silk_batch_indicator_name(batch, i);
+    const silk_derived *derived = find_derived(st, name);
     silk_cube *base = NULL, *update = NULL, *merged = NULL;
     int status;
 
     status = silk_batch_cube(batch, i, &update, err);
-    if (status == SILK_OK && st->old != NULL && old_has(st->old, name))
+    /* A derived indicator is the batch's cells alone, with its record:
+     * nothing of an earlier computation survives. */
+    if (status == SILK_OK && derived != NULL && derived->derivation != NULL)
+        status = silk_derivation_copy(derived->derivation,
+                                      &update->derivation, err);
+    if (status == SILK_OK && derived == NULL && st->old != NULL &&
+        old_has(st->old, name))
         status = silk_store_read(st->old, name, &base, err);
     /* A new indicator is the batch's cube as it is (cells never named are
      * already NaN): skipping the merge saves a second copy of the largest
@@ -716,7 +755,9 @@ static int write_store(commit_state *st, const silk_batch *batch,
     }
     for (size_t i = 0; i < n_old && status == SILK_OK; i++) {
         const char *name = silk_store_indicator_name(st->old, i);
-        if (!batch_has(batch, name))
+        if (find_derived(st, name) != NULL)
+            status = check_replaceable(st, name, err);
+        else if (!batch_has(batch, name))
             status = copy_indicator(st, name, err);
     }
     for (size_t i = 0; i < silk_batch_indicator_count(batch) &&
@@ -763,11 +804,13 @@ static void commit_release(commit_state *st, bool failed)
 
 static int commit(const char *path, const silk_batch *batch,
                   const silk_table *table, silk_cube_visitor visit,
-                  void *visit_ctx, silk_error *err)
+                  void *visit_ctx, const silk_derived *derived,
+                  size_t n_derived, silk_error *err)
 {
     commit_state st = {.path = path, .lock_fd = -1, .fapl = -1, .file = -1,
                        .indicators = -1, .table = table, .visit = visit,
-                       .visit_ctx = visit_ctx};
+                       .visit_ctx = visit_ctx, .derived = derived,
+                       .n_derived = n_derived};
     char suffix[32];
     char *dir = NULL;
     const char *base;
@@ -825,14 +868,29 @@ done:
 int silk_store_commit(const char *path, const silk_batch *batch,
                       silk_error *err)
 {
-    return commit(path, batch, NULL, NULL, NULL, err);
+    return commit(path, batch, NULL, NULL, NULL, NULL, 0, err);
+}
+
+int silk_store_commit_derived(const char *path, const silk_batch *batch,
+                              const silk_derived *derived, size_t n_derived,
+                              silk_error *err)
+{
+    for (size_t k = 0; k < n_derived; k++)
+        if (derived[k].indicator == NULL ||
+            !silk_indicator_name_valid(derived[k].indicator,
+                                       strlen(derived[k].indicator)))
+            return silk_error_set(err, SILK_EINVAL,
+                                  "'%s' is not an indicator name",
+                                  derived[k].indicator ? derived[k].indicator
+                                                       : "");
+    return commit(path, batch, NULL, NULL, NULL, derived, n_derived, err);
 }
 
 int silk_store_commit_visit(const char *path, const silk_batch *batch,
                             silk_cube_visitor visit, void *ctx,
                             silk_error *err)
 {
-    return commit(path, batch, NULL, visit, ctx, err);
+    return commit(path, batch, NULL, visit, ctx, NULL, 0, err);
 }
 
 int silk_store_commit_table(const char *path, const silk_table *table,
@@ -843,7 +901,7 @@ int silk_store_commit_table(const char *path, const silk_table *table,
         return silk_error_set(err, SILK_EINVAL, "no table given");
     int status = silk_batch_alloc(&empty, err);
     if (status == SILK_OK)
-        status = commit(path, empty, table, NULL, NULL, err);
+        status = commit(path, empty, table, NULL, NULL, NULL, 0, err);
     silk_batch_free(empty);
     return status;
 }

@@ -4,6 +4,7 @@
  * because it also owns the lock file, the temporary file and the rename.
  */
 #include "store/store_h5.h"
+#include "store/derivation_h5.h"
 
 #include <errno.h>
 #include <math.h>
@@ -649,6 +650,8 @@ int silk_store_read(silk_store *store, const char *indicator, silk_cube **out,
         else if (has > 0)
             status = store_h5_read_detail(group, cube, store->path, err);
     }
+    if (status == SILK_OK)
+        status = store_h5_read_derivation(group, cube, store->path, err);
     if (status != SILK_OK)
         goto done;
     *out = cube;
