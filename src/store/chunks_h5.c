@@ -1,6 +1,6 @@
 /*
- * chunks_h5.c: writes a whole chunked dataset with its filters run on
- * several threads.
+ * chunks_h5.c: writes, and reads, a whole chunked dataset with its
+ * filters run on several threads.
  *
  * HDF5 1.10 is not thread-safe, and H5Dwrite runs the filter pipeline
  * (shuffle, deflate, Fletcher-32) chunk after chunk on the calling
@@ -11,8 +11,18 @@
  * H5Dwrite_chunk on the calling thread.  Each chunk's stored bytes are
  * those H5Dwrite would store (edge chunks padded with the fill value, as
  * H5Dwrite pads them), so readers see no difference: only the time
- * changes.  A separate file because it is the one place that knows the
- * filters' byte formats (and the only user of zlib).
+ * changes.
+ *
+ * Reading is the mirror: H5Dread inflates chunk after chunk on one
+ * thread (a third of `silkstat trend` on the 10M-row bench store).  The
+ * calling thread fetches each chunk's stored bytes with H5Dread_chunk;
+ * every core checks its Fletcher-32 sum exactly as HDF5 does (a mismatch
+ * is an error, never data), inflates, unshuffles and places it in the
+ * array.  Anything else (other filters, another byte order, a chunk that
+ * skipped a filter) is left to H5Dread.
+ *
+ * A separate file because it is the one place that knows the filters'
+ * byte formats (and the only user of zlib).
  */
 #include "store/chunks_h5.h"
 
@@ -23,6 +33,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Compressed chunks waiting to be written: enough to keep every thread
  * busy while the writer catches up, and a bound on memory. */
@@ -89,11 +102,49 @@ static uint32_t fletcher32(const unsigned char *data, size_t n)
     return (sum2 << 16) | sum1;
 }
 
+/* Transposes an 8 x 8 byte matrix held as eight words, row r in x[r],
+ * column c in byte c of the word in little-endian order: three rounds of
+ * masked swaps.  Its own inverse. */
+static inline void transpose8(uint64_t x[8])
+{
+    uint64_t t;
+    for (int j = 0; j < 4; j++) {
+        t = ((x[j] >> 32) ^ x[j + 4]) & UINT64_C(0x00000000FFFFFFFF);
+        x[j] ^= t << 32;
+        x[j + 4] ^= t;
+    }
+    for (int j = 0; j < 8; j += (j % 4 == 1) ? 3 : 1) {
+        t = ((x[j] >> 16) ^ x[j + 2]) & UINT64_C(0x0000FFFF0000FFFF);
+        x[j] ^= t << 16;
+        x[j + 2] ^= t;
+    }
+    for (int j = 0; j < 8; j += 2) {
+        t = ((x[j] >> 8) ^ x[j + 1]) & UINT64_C(0x00FF00FF00FF00FF);
+        x[j] ^= t << 8;
+        x[j + 1] ^= t;
+    }
+}
+
+/* The same for a 4 x 4 byte matrix in four 32-bit words. */
+static inline void transpose4(uint32_t x[4])
+{
+    uint32_t t;
+    for (int j = 0; j < 2; j++) {
+        t = ((x[j] >> 16) ^ x[j + 2]) & UINT32_C(0x0000FFFF);
+        x[j] ^= t << 16;
+        x[j + 2] ^= t;
+    }
+    for (int j = 0; j < 4; j += 2) {
+        t = ((x[j] >> 8) ^ x[j + 1]) & UINT32_C(0x00FF00FF);
+        x[j] ^= t << 8;
+        x[j + 1] ^= t;
+    }
+}
+
 /* out[k * n + i] = in[i * e + k]: byte k of element i.  Blocks of 8
  * (doubles) or 4 (uint32) elements are transposed as byte matrices in
- * registers, three (two) rounds of masked swaps, about ten times faster
- * than a byte loop; the rest byte by byte.  The swaps assume bytes in
- * little-endian order within a word. */
+ * registers, about ten times faster than a byte loop; the rest byte by
+ * byte.  The swaps assume bytes in little-endian order within a word. */
 static void shuffle(unsigned char *out, const unsigned char *in, size_t e,
                     size_t n)
 {
@@ -101,40 +152,17 @@ static void shuffle(unsigned char *out, const unsigned char *in, size_t e,
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (e == 8) {
         for (; i + 8 <= n; i += 8) {
-            uint64_t x[8], t;
+            uint64_t x[8];
             memcpy(x, in + i * 8, sizeof x);
-            for (int j = 0; j < 4; j++) {
-                t = ((x[j] >> 32) ^ x[j + 4]) & UINT64_C(0x00000000FFFFFFFF);
-                x[j] ^= t << 32;
-                x[j + 4] ^= t;
-            }
-            for (int j = 0; j < 8; j += (j % 4 == 1) ? 3 : 1) {
-                t = ((x[j] >> 16) ^ x[j + 2]) & UINT64_C(0x0000FFFF0000FFFF);
-                x[j] ^= t << 16;
-                x[j + 2] ^= t;
-            }
-            for (int j = 0; j < 8; j += 2) {
-                t = ((x[j] >> 8) ^ x[j + 1]) & UINT64_C(0x00FF00FF00FF00FF);
-                x[j] ^= t << 8;
-                x[j + 1] ^= t;
-            }
+            transpose8(x);
             for (int k = 0; k < 8; k++)
                 memcpy(out + k * n + i, &x[k], 8);
         }
     } else if (e == 4) {
         for (; i + 4 <= n; i += 4) {
-            uint32_t x[4], t;
+            uint32_t x[4];
             memcpy(x, in + i * 4, sizeof x);
-            for (int j = 0; j < 2; j++) {
-                t = ((x[j] >> 16) ^ x[j + 2]) & UINT32_C(0x0000FFFF);
-                x[j] ^= t << 16;
-                x[j + 2] ^= t;
-            }
-            for (int j = 0; j < 4; j += 2) {
-                t = ((x[j] >> 8) ^ x[j + 1]) & UINT32_C(0x00FF00FF);
-                x[j] ^= t << 8;
-                x[j + 1] ^= t;
-            }
+            transpose4(x);
             for (int k = 0; k < 4; k++)
                 memcpy(out + k * n + i, &x[k], 4);
         }
@@ -145,12 +173,95 @@ static void shuffle(unsigned char *out, const unsigned char *in, size_t e,
             out[k * n + i] = in[i * e + k];
 }
 
+/* The inverse for the first m of n elements (H5Zshuffle.c on read):
+ * out[i * e + k] = in[k * n + i] for i < m.  With SSE2, 16 elements at a
+ * time: the byte planes are interleaved by bytes, then 16-bit, then
+ * 32-bit pairs (unpack instructions), a third of the time of the word
+ * swaps; those take blocks of 8 (4) after it, as a transpose is its own
+ * inverse; the rest byte by byte. */
+static void unshuffle(unsigned char *out, const unsigned char *in, size_t e,
+                      size_t n, size_t m)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    if (e == 8) {
+        for (; i + 16 <= m; i += 16) {
+            __m128i p[8], a[8], b[8];
+            for (int k = 0; k < 8; k++)
+                p[k] = _mm_loadu_si128((const __m128i *)(in + k * n + i));
+            for (int k = 0; k < 4; k++) { /* bytes 2k, 2k+1 */
+                a[2 * k] = _mm_unpacklo_epi8(p[2 * k], p[2 * k + 1]);
+                a[2 * k + 1] = _mm_unpackhi_epi8(p[2 * k], p[2 * k + 1]);
+            }
+            for (int k = 0; k < 2; k++) /* bytes 4k .. 4k+3 */
+                for (int h = 0; h < 2; h++) {
+                    b[4 * k + 2 * h] =
+                        _mm_unpacklo_epi16(a[4 * k + h], a[4 * k + 2 + h]);
+                    b[4 * k + 2 * h + 1] =
+                        _mm_unpackhi_epi16(a[4 * k + h], a[4 * k + 2 + h]);
+                }
+            for (int q = 0; q < 4; q++) { /* elements 4q .. 4q+3 */
+                _mm_storeu_si128((__m128i *)(out + (i + 4 * q) * 8),
+                                 _mm_unpacklo_epi32(b[q], b[4 + q]));
+                _mm_storeu_si128((__m128i *)(out + (i + 4 * q + 2) * 8),
+                                 _mm_unpackhi_epi32(b[q], b[4 + q]));
+            }
+        }
+    } else if (e == 4) {
+        for (; i + 16 <= m; i += 16) {
+            __m128i p[4], a[4];
+            for (int k = 0; k < 4; k++)
+                p[k] = _mm_loadu_si128((const __m128i *)(in + k * n + i));
+            for (int k = 0; k < 2; k++) {
+                a[2 * k] = _mm_unpacklo_epi8(p[2 * k], p[2 * k + 1]);
+                a[2 * k + 1] = _mm_unpackhi_epi8(p[2 * k], p[2 * k + 1]);
+            }
+            for (int h = 0; h < 2; h++) { /* elements 8h .. 8h+7 */
+                _mm_storeu_si128((__m128i *)(out + (i + 8 * h) * 4),
+                                 _mm_unpacklo_epi16(a[h], a[2 + h]));
+                _mm_storeu_si128((__m128i *)(out + (i + 8 * h + 4) * 4),
+                                 _mm_unpackhi_epi16(a[h], a[2 + h]));
+            }
+        }
+    }
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (e == 8) {
+        for (; i + 8 <= m; i += 8) {
+            uint64_t x[8];
+            for (int k = 0; k < 8; k++)
+                memcpy(&x[k], in + k * n + i, 8);
+            transpose8(x);
+            memcpy(out + i * 8, x, sizeof x);
+        }
+    } else if (e == 4) {
+        for (; i + 4 <= m; i += 4) {
+            uint32_t x[4];
+            for (int k = 0; k < 4; k++)
+                memcpy(&x[k], in + k * n + i, 4);
+            transpose4(x);
+            memcpy(out + i * 4, x, sizeof x);
+        }
+    }
+#endif
+    for (; i < m; i++)
+        for (size_t k = 0; k < e; k++)
+            out[i * e + k] = in[k * n + i];
+}
+
+/* The first cell of chunk `index` of a grid of chunks, in C order. */
+static void chunk_at(const hsize_t grid[3], const hsize_t chunk[3],
+                     size_t index, hsize_t offset[3])
+{
+    offset[2] = (index % grid[2]) * chunk[2];
+    index /= grid[2];
+    offset[1] = (index % grid[1]) * chunk[1];
+    offset[0] = (index / grid[1]) * chunk[0];
+}
+
 static void chunk_offset(const job *j, size_t index, hsize_t offset[3])
 {
-    offset[2] = (index % j->grid[2]) * j->chunk[2];
-    index /= j->grid[2];
-    offset[1] = (index % j->grid[1]) * j->chunk[1];
-    offset[0] = (index / j->grid[1]) * j->chunk[0];
+    chunk_at(j->grid, j->chunk, index, offset);
 }
 
 /* Chunk `index` as stored, into out (j->bound + 4 bytes); its size. */
@@ -358,6 +469,486 @@ int store_h5_write_chunks(hid_t dset, const void *data, size_t elem,
 
 done:
     scratch_release(&mine);
+    for (size_t k = 0; k < SLOTS; k++)
+        free(j.slots[k].bytes);
+    pthread_cond_destroy(&j.changed);
+    pthread_mutex_destroy(&j.lock);
+    return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading: the same filters undone on several threads                 */
+/* ------------------------------------------------------------------ */
+
+/* Largest element the fill value buffer holds (the cubes use 4 and 8). */
+#define ELEM_MAX 16
+/* Largest chunk read here: zlib counts in 32-bit lengths, and silkstat's
+ * chunks stay under 1 MiB (CHUNK_BYTES_MAX). */
+#define READ_CHUNK_MAX ((size_t)1 << 30)
+
+typedef enum slot_state { SLOT_FREE, SLOT_READ, SLOT_BUSY } slot_state;
+
+/* A chunk as HDF5 stored it, on its way from the reader to a decoder. */
+typedef struct raw_slot {
+    unsigned char *bytes; /* deflated, then the checksum */
+    size_t size, cap;
+    bool missing; /* never written: the fill value */
+    slot_state state;
+} raw_slot;
+
+/* Why a chunk could not be decoded: each is an error of the file, but
+ * for BAD_MEMORY, which hands the dataset back to H5Dread. */
+typedef enum bad_chunk {
+    BAD_NONE,
+    BAD_CHECKSUM,
+    BAD_INFLATE,
+    BAD_SIZE,
+    BAD_MEMORY
+} bad_chunk;
+
+typedef struct read_job {
+    unsigned char *out;           /* C order, elem bytes per element */
+    size_t elem;
+    hsize_t dims[3], chunk[3], grid[3];
+    unsigned char fill[ELEM_MAX]; /* one element */
+    size_t chunk_bytes, n_chunks;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    size_t n_read;    /* chunks read into slots (by the calling thread) */
+    size_t n_missing; /* of those, never written */
+    size_t next;      /* the next chunk to decode */
+    size_t decoded;   /* chunks placed in out */
+    bad_chunk bad;    /* the first failure, at chunk bad_index */
+    size_t bad_index;
+    bool stop;        /* the reader gave up */
+    raw_slot slots[SLOTS];
+} read_job;
+
+/* One decoder's buffers and inflate stream, kept across chunks. */
+typedef struct read_scratch {
+    unsigned char *inflated, *plain;
+    z_stream z;
+    bool z_ready;
+} read_scratch;
+
+static bool read_scratch_init(read_scratch *s, const read_job *j)
+{
+    memset(s, 0, sizeof *s);
+    s->inflated = malloc(j->chunk_bytes);
+    s->plain = malloc(j->chunk_bytes);
+    if (s->inflated == NULL || s->plain == NULL)
+        return false;
+    if (inflateInit(&s->z) != Z_OK)
+        return false;
+    s->z_ready = true;
+    return true;
+}
+
+static void read_scratch_release(read_scratch *s)
+{
+    free(s->inflated);
+    free(s->plain);
+    if (s->z_ready)
+        inflateEnd(&s->z);
+}
+
+/* Whether a box of extents `inside` at the start of an array of `shape`
+ * (or anywhere in it) is one run in C order: every axis after the first
+ * one longer than 1 is whole. */
+static bool one_run(const hsize_t inside[3], const hsize_t shape[3])
+{
+    bool flat = true; /* every axis so far has extent 1 */
+    for (int k = 0; k < 3; k++) {
+        if (!flat && inside[k] != shape[k])
+            return false;
+        flat = flat && inside[k] == 1;
+    }
+    return true;
+}
+
+/* Copies the part of a chunk inside the dataset (C order, chunk[]
+ * extents; NULL for the fill value) to its place in out. */
+static void place(const read_job *j, const hsize_t offset[3],
+                  const hsize_t inside[3], const unsigned char *plain)
+{
+    size_t e = j->elem, row = (size_t)inside[2] * e;
+    for (hsize_t a = 0; a < inside[0]; a++)
+        for (hsize_t b = 0; b < inside[1]; b++) {
+            unsigned char *to =
+                j->out + (size_t)(((offset[0] + a) * j->dims[1] + offset[1] +
+                                   b) * j->dims[2] + offset[2]) * e;
+            if (plain != NULL)
+                memcpy(to, plain + (size_t)((a * j->chunk[1] + b) *
+                                            j->chunk[2]) * e, row);
+            else
+                for (size_t at = 0; at < row; at += e)
+                    memcpy(to + at, j->fill, e);
+        }
+}
+
+/* Undoes the filters of one chunk in HDF5's order (H5Z_pipeline on read:
+ * the last filter first) and places it in out. */
+static bad_chunk decode_chunk(const read_job *j, read_scratch *s,
+                              const raw_slot *raw, size_t index)
+{
+    hsize_t offset[3], inside[3];
+    size_t e = j->elem, n = j->chunk_bytes / e;
+
+    chunk_at(j->grid, j->chunk, index, offset);
+    for (int k = 0; k < 3; k++) {
+        hsize_t left = j->dims[k] - offset[k];
+        inside[k] = left < j->chunk[k] ? left : j->chunk[k];
+    }
+    if (raw->missing) {
+        place(j, offset, inside, NULL);
+        return BAD_NONE;
+    }
+
+    /* Fletcher-32 (H5Zfletcher32.c): the sum of all but the last four
+     * bytes against those four, read little-endian.  HDF5 also accepts
+     * the sum with the bytes of each 16-bit half swapped (what versions
+     * before 1.6.3 wrote on little-endian machines), built from the
+     * sum's bytes in memory as it does; so do we, and nothing else. */
+    if (raw->size < 4)
+        return BAD_CHECKSUM;
+    size_t stored = raw->size - 4;
+    const unsigned char *tail = raw->bytes + stored;
+    uint32_t expected = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 |
+                        (uint32_t)tail[2] << 16 | (uint32_t)tail[3] << 24;
+    uint32_t sum = fletcher32(raw->bytes, stored), reversed;
+    unsigned char c[4], t;
+    memcpy(c, &sum, 4);
+    t = c[1];
+    c[1] = c[0];
+    c[0] = t;
+    t = c[3];
+    c[3] = c[2];
+    c[2] = t;
+    memcpy(&reversed, c, 4);
+    if (expected != sum && expected != reversed)
+        return BAD_CHECKSUM;
+
+    /* deflate (H5Zdeflate.c): one zlib stream, inflated whole; a chunk
+     * must come out at exactly its size. */
+    if (inflateReset(&s->z) != Z_OK)
+        return BAD_MEMORY;
+    s->z.next_in = raw->bytes;
+    s->z.avail_in = (uInt)stored;
+    s->z.next_out = s->inflated;
+    s->z.avail_out = (uInt)j->chunk_bytes;
+    int rc = inflate(&s->z, Z_FINISH);
+    if (rc == Z_MEM_ERROR)
+        return BAD_MEMORY;
+    if (rc == Z_STREAM_END ? s->z.total_out != j->chunk_bytes
+                           : rc == Z_BUF_ERROR && s->z.avail_out == 0)
+        return BAD_SIZE;
+    if (rc != Z_STREAM_END)
+        return BAD_INFLATE;
+
+    /* shuffle (H5Zshuffle.c), straight into out when the part inside the
+     * dataset is one run both in the chunk and in out (all but the edge
+     * chunks of a [1][64][n_p] layout), else through plain */
+    bool direct = one_run(inside, j->chunk) && one_run(inside, j->dims);
+    size_t m = direct ? (size_t)(inside[0] * inside[1] * inside[2]) : n;
+    unsigned char *to =
+        direct ? j->out + (size_t)((offset[0] * j->dims[1] + offset[1]) *
+                                       j->dims[2] + offset[2]) * e
+               : s->plain;
+    if (e > 1 && n > 1)
+        unshuffle(to, s->inflated, e, n, m);
+    else
+        memcpy(to, s->inflated, m * e);
+    if (!direct)
+        place(j, offset, inside, s->plain);
+    return BAD_NONE;
+}
+
+/* Decodes the next chunk read and not yet taken, if any: false when
+ * there is none now.  Called with j->lock held; drops it while
+ * decoding. */
+static bool decode_next(read_job *j, read_scratch *s)
+{
+    if (j->bad != BAD_NONE || j->stop || j->next >= j->n_read)
+        return false;
+    size_t index = j->next++;
+    raw_slot *raw = &j->slots[index % SLOTS];
+    raw->state = SLOT_BUSY;
+    pthread_mutex_unlock(&j->lock);
+    bad_chunk bad = decode_chunk(j, s, raw, index);
+    pthread_mutex_lock(&j->lock);
+    raw->state = SLOT_FREE;
+    j->decoded++;
+    if (bad != BAD_NONE && j->bad == BAD_NONE) {
+        j->bad = bad;
+        j->bad_index = index;
+    }
+    pthread_cond_broadcast(&j->changed);
+    return true;
+}
+
+static void *decode_loop(void *arg)
+{
+    read_job *j = arg;
+    read_scratch s;
+    bool ready = read_scratch_init(&s, j);
+
+    pthread_mutex_lock(&j->lock);
+    /* without buffers this thread just does not help */
+    while (ready && !j->stop && j->bad == BAD_NONE && j->next < j->n_chunks)
+        if (!decode_next(j, &s))
+            pthread_cond_wait(&j->changed, &j->lock);
+    pthread_mutex_unlock(&j->lock);
+    read_scratch_release(&s);
+    return NULL;
+}
+
+/* Whether this file reads dset: a 3-D chunked dataset whose filters are
+ * exactly shuffle (of elements of the type's size), deflate and
+ * Fletcher-32, whose type in the file is mem_type itself (so no
+ * conversion: same size, same byte order), and whose unwritten chunks
+ * read as a fill value H5Dread would give.  Fills in the geometry; any
+ * HDF5 failure just means no (H5Dread reports it). */
+static bool readable(hid_t dset, hid_t mem_type, read_job *j)
+{
+    static const H5Z_filter_t pipeline[3] = {
+        H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32};
+    hid_t dcpl = -1, type = -1, space = -1, file = -1;
+    unsigned intent = 0;
+    bool ok = false;
+
+    /* Chunks written through this handle may still sit in HDF5's chunk
+     * cache, where the chunk index does not see them (1.10.8's
+     * H5Dget_chunk_storage_size says 0 for one): write them out first.
+     * A store opened for reading has none. */
+    file = H5Iget_file_id(dset);
+    if (file < 0 || H5Fget_intent(file, &intent) < 0 ||
+        ((intent & H5F_ACC_RDWR) && H5Dflush(dset) < 0))
+        goto done;
+    dcpl = H5Dget_create_plist(dset);
+    type = H5Dget_type(dset);
+    space = H5Dget_space(dset);
+    if (dcpl < 0 || type < 0 || space < 0 || H5Tequal(type, mem_type) <= 0)
+        goto done;
+    j->elem = H5Tget_size(mem_type);
+    if (j->elem == 0 || j->elem > ELEM_MAX ||
+        H5Sget_simple_extent_ndims(space) != 3 ||
+        H5Sget_simple_extent_dims(space, j->dims, NULL) < 0 ||
+        H5Pget_layout(dcpl) != H5D_CHUNKED ||
+        H5Pget_chunk(dcpl, 3, j->chunk) != 3 || H5Pget_nfilters(dcpl) != 3)
+        goto done;
+    for (unsigned k = 0; k < 3; k++) {
+        unsigned flags = 0, config = 0, values[8];
+        size_t n_values = sizeof values / sizeof values[0];
+        if (H5Pget_filter2(dcpl, k, &flags, &n_values, values, 0, NULL,
+                           &config) != pipeline[k])
+            goto done;
+        /* shuffle undoes elements of the size it recorded at creation */
+        if (k == 0 && (n_values < 1 || values[0] != j->elem))
+            goto done;
+    }
+    /* Unwritten chunks: H5Dread fills them when the fill value is set by
+     * the user (fill time "if set") or always allocated; otherwise it
+     * may leave the buffer as it was, which no copy can match. */
+    H5D_fill_value_t fill_status;
+    H5D_fill_time_t fill_time;
+    if (H5Pfill_value_defined(dcpl, &fill_status) < 0 ||
+        H5Pget_fill_time(dcpl, &fill_time) < 0)
+        goto done;
+    if (!(fill_status == H5D_FILL_VALUE_USER_DEFINED &&
+          fill_time != H5D_FILL_TIME_NEVER) &&
+        !(fill_status == H5D_FILL_VALUE_DEFAULT &&
+          fill_time == H5D_FILL_TIME_ALLOC))
+        goto done;
+    if (H5Pget_fill_value(dcpl, mem_type, j->fill) < 0)
+        goto done;
+    ok = true;
+done:
+    if (space >= 0)
+        H5Sclose(space);
+    if (type >= 0)
+        H5Tclose(type);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (file >= 0)
+        H5Fclose(file);
+    return ok;
+}
+
+/* Whether the chunk index holds exactly the chunks found (all but
+ * n_missing): a chunk taken for unwritten must really be, or the fill
+ * value would stand in for data.  Asked only when some chunk was
+ * missing (never in a store silkstat wrote: it writes every chunk). */
+static bool missing_confirmed(hid_t dset, size_t n_chunks, size_t n_missing)
+{
+    hsize_t allocated = 0;
+    /* 1.10's H5Dget_num_chunks mishandles H5S_ALL: pass the space */
+    hid_t space = H5Dget_space(dset);
+    bool ok = space >= 0 && H5Dget_num_chunks(dset, space, &allocated) >= 0 &&
+              allocated == n_chunks - n_missing;
+    if (space >= 0)
+        H5Sclose(space);
+    return ok;
+}
+
+/* Reads chunk `offset` into raw: its stored bytes, or missing.  False
+ * in *usable when the chunk skipped a filter or is larger than any
+ * deflated chunk (H5Dread takes the dataset then).  SILK_ESTORE when
+ * HDF5 fails, its error stack left for store_h5_fail. */
+static int read_raw(hid_t dset, const hsize_t offset[3], size_t limit,
+                    raw_slot *raw, bool *usable)
+{
+    hsize_t size = 0;
+    uint32_t filters = 0;
+
+    raw->missing = false;
+    raw->size = 0;
+    /* H5Dget_chunk_storage_size is a lookup in the chunk index;
+     * H5Dget_chunk_info_by_coord walks the whole index in 1.10.8 (8 us a
+     * chunk against 0.5 on the bench store), so it is asked only when the
+     * first fails (a chunk never written, when others are) or says 0
+     * (none written at all). */
+    if (H5Dget_chunk_storage_size(dset, offset, &size) < 0 || size == 0) {
+        unsigned mask = 0;
+        haddr_t addr = 0;
+        size = 0;
+        if (H5Dget_chunk_info_by_coord(dset, offset, &mask, &addr, &size) < 0)
+            return SILK_ESTORE;
+        if (size == 0) {
+            raw->missing = true;
+            return SILK_OK;
+        }
+    }
+    if (size > limit) {
+        *usable = false;
+        return SILK_OK;
+    }
+    if (size > raw->cap) {
+        unsigned char *grown = realloc(raw->bytes, (size_t)size);
+        if (grown == NULL) {
+            *usable = false;
+            return SILK_OK;
+        }
+        raw->bytes = grown;
+        raw->cap = (size_t)size;
+    }
+    if (H5Dread_chunk(dset, H5P_DEFAULT, offset, &filters, raw->bytes) < 0)
+        return SILK_ESTORE;
+    /* a filter skipped for this chunk (bit k: filter k of the pipeline) */
+    if (filters != 0)
+        *usable = false;
+    raw->size = (size_t)size;
+    return SILK_OK;
+}
+
+int store_h5_read_chunks(hid_t dset, hid_t mem_type, void *out,
+                         const char *path, const char *where, bool *done,
+                         silk_error *err)
+{
+    read_job j;
+    read_scratch mine;
+    pthread_t helpers[THREADS_MAX];
+    size_t n_helpers = 0, limit;
+    hsize_t at[3];
+    bool usable = true;
+    int status = SILK_OK;
+
+    *done = false;
+    memset(&j, 0, sizeof j);
+    memset(&mine, 0, sizeof mine);
+    if (!readable(dset, mem_type, &j))
+        return SILK_OK;
+    j.out = out;
+    j.n_chunks = 1;
+    for (int k = 0; k < 3; k++) {
+        if (j.chunk[k] == 0)
+            return SILK_OK;
+        j.grid[k] = (j.dims[k] + j.chunk[k] - 1) / j.chunk[k];
+        j.n_chunks *= (size_t)j.grid[k];
+    }
+    if (j.n_chunks == 0) {
+        *done = true;
+        return SILK_OK;
+    }
+    j.chunk_bytes = (size_t)(j.chunk[0] * j.chunk[1] * j.chunk[2]) * j.elem;
+    if (j.chunk_bytes > READ_CHUNK_MAX)
+        return SILK_OK;
+    /* H5Zdeflate.c gives a chunk at most 1.001 times its size + 12 bytes
+     * (then 4 of checksum): anything larger is no chunk of ours */
+    limit = j.chunk_bytes + j.chunk_bytes / 500 + 64;
+    pthread_mutex_init(&j.lock, NULL);
+    pthread_cond_init(&j.changed, NULL);
+    if (!read_scratch_init(&mine, &j)) {
+        usable = false;
+        goto done;
+    }
+    for (size_t k = 1; k < thread_count() && k < j.n_chunks; k++)
+        if (pthread_create(&helpers[n_helpers], NULL, decode_loop, &j) == 0)
+            n_helpers++;
+
+    /* This thread reads the chunks in order (HDF5 is called from one
+     * thread only) into free slots, and decodes whenever it cannot read. */
+    pthread_mutex_lock(&j.lock);
+    while (j.decoded < j.n_chunks && j.bad == BAD_NONE) {
+        raw_slot *raw = &j.slots[j.n_read % SLOTS];
+        if (j.n_read < j.n_chunks && raw->state == SLOT_FREE) {
+            hsize_t offset[3];
+            pthread_mutex_unlock(&j.lock);
+            chunk_at(j.grid, j.chunk, j.n_read, offset);
+            status = read_raw(dset, offset, limit, raw, &usable);
+            if (status != SILK_OK)
+                status = store_h5_fail(err, path, "cannot read '%s'", where);
+            pthread_mutex_lock(&j.lock);
+            if (status != SILK_OK || !usable)
+                break;
+            raw->state = SLOT_READ;
+            j.n_missing += raw->missing;
+            j.n_read++;
+            pthread_cond_broadcast(&j.changed);
+        } else if (!decode_next(&j, &mine)) {
+            pthread_cond_wait(&j.changed, &j.lock);
+        }
+    }
+    j.stop = true;
+    pthread_cond_broadcast(&j.changed);
+    pthread_mutex_unlock(&j.lock);
+    for (size_t k = 0; k < n_helpers; k++)
+        pthread_join(helpers[k], NULL);
+    if (status != SILK_OK || !usable)
+        goto done;
+    if (j.bad == BAD_NONE && j.n_missing > 0 &&
+        !missing_confirmed(dset, j.n_chunks, j.n_missing))
+        goto done;
+
+    /* The messages H5Dread would give, after the same "cannot read". */
+    chunk_at(j.grid, j.chunk, j.bad_index, at);
+    switch (j.bad) {
+    case BAD_NONE:
+        *done = true;
+        break;
+    case BAD_MEMORY:
+        break;
+    case BAD_CHECKSUM:
+        status = silk_error_set(err, SILK_ESTORE,
+                                "store '%s': cannot read '%s': data error "
+                                "detected by Fletcher32 checksum", path, where);
+        break;
+    case BAD_INFLATE:
+        status = silk_error_set(err, SILK_ESTORE,
+                                "store '%s': cannot read '%s': inflate() "
+                                "failed", path, where);
+        break;
+    case BAD_SIZE:
+        status = silk_error_set(err, SILK_ESTORE,
+                                "store '%s': cannot read '%s': the chunk at "
+                                "[%llu][%llu][%llu] does not inflate to %zu "
+                                "bytes", path, where,
+                                (unsigned long long)at[0],
+                                (unsigned long long)at[1],
+                                (unsigned long long)at[2], j.chunk_bytes);
+        break;
+    }
+done:
+    read_scratch_release(&mine);
     for (size_t k = 0; k < SLOTS; k++)
         free(j.slots[k].bytes);
     pthread_cond_destroy(&j.changed);

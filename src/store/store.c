@@ -4,6 +4,7 @@
  * because it also owns the lock file, the temporary file and the rename.
  */
 #include "store/store_h5.h"
+#include "store/chunks_h5.h"
 #include "store/derivation_h5.h"
 
 #include <errno.h>
@@ -504,13 +505,17 @@ static silk_freq freq_from_text(const char *text)
     return SILK_FREQ_NONE;
 }
 
-/* Reads a 3-D dataset of the cube's shape into buf. */
+/* Reads a 3-D dataset of the cube's shape into buf: its chunks decoded
+ * on every core (chunks_h5.c) when the dataset has the filters silkstat
+ * writes and the file's byte order, else through H5Dread. */
 static int read_grid(hid_t group, const char *name, hid_t mem_type,
                      const silk_cube *cube, void *buf, const char *path,
                      silk_error *err)
 {
     hid_t dset = -1, space = -1;
     hsize_t dims[3] = {0, 0, 0};
+    char where[SILK_INDICATOR_MAX + 32];
+    bool done = false;
     int status = SILK_OK;
 
     dset = H5Dopen2(group, name, H5P_DEFAULT);
@@ -530,10 +535,15 @@ static int read_grid(hid_t group, const char *name, hid_t mem_type,
                                 "scales", path, cube->indicator, name);
         goto done;
     }
-    if (dims[0] * dims[1] * dims[2] > 0 &&
-        H5Dread(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-        status = store_h5_fail(err, path, "cannot read '/indicators/%s/%s'",
-                               cube->indicator, name);
+    if (dims[0] * dims[1] * dims[2] == 0)
+        goto done;
+    snprintf(where, sizeof where, "/indicators/%s/%s", cube->indicator, name);
+    status = store_h5_read_chunks(dset, mem_type, buf, path, where, &done,
+                                  err);
+    if (status != SILK_OK || done)
+        goto done;
+    if (H5Dread(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        status = store_h5_fail(err, path, "cannot read '%s'", where);
         goto done;
     }
 done:
