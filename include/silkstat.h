@@ -856,6 +856,12 @@ typedef struct silk_module_request {
      * whole. */
     const silk_where *where;
     size_t n_where;
+    /* Sum each bilateral input over the selected destinations into the
+     * country-level entry "" before the call (--total): a corridor
+     * module then gives each origin's figure over all of them, a rate of
+     * sums (recognised over decided, all countries of asylum), never a
+     * mean of rates.  Country-level inputs are kept as they are. */
+    bool total;
 } silk_module_request;
 
 /* A module's results on the call's axes.  Read-only for the caller;

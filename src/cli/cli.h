@@ -208,5 +208,6 @@ int cmd_chart(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
 int cmd_modules(int argc, char **argv);
 int cmd_compute(int argc, char **argv);
+int cmd_results(int argc, char **argv);
 
 #endif

@@ -14,7 +14,7 @@ static const char usage[] =
     "usage: silkstat compute MODULE [--param NAME=VALUE]...\n"
     "                        [--input ROLE=INDICATOR]... [--as NAME]\n"
     "                        [--origin L] [--destination L] [--from P]\n"
-    "                        [--to P] [--where COL=V[,V]]...\n"
+    "                        [--to P] [--where COL=V[,V]]... [--total]\n"
     "                        [--module PATH]... [--store FILE] [--quiet]\n"
     "                        [--json]\n"
     "Runs indicator module MODULE ('silkstat modules' lists them) on the\n"
@@ -24,7 +24,10 @@ static const char usage[] =
     "whole on a recompute and carrying how it was made ('silkstat info');\n"
     "the result table results/NAME for matrix modules.  --input binds a\n"
     "role to another indicator; --where sums an input split by categories\n"
-    "over the selected ones.\n";
+    "over the selected ones.  --total first sums every bilateral input\n"
+    "over the selected destinations: a corridor module then gives each\n"
+    "origin's figure over all of them (stored at destination '-'), a rate\n"
+    "of sums, never a mean of rates.\n";
 
 /* "x2: wrote 6 values to indicator x2 in S", one clause per output. */
 static void summary(const silk_module_results *res, const char *store,
@@ -82,7 +85,7 @@ int cmd_compute(int argc, char **argv)
                            OPT_STORE | OPT_JSON | OPT_QUIET | OPT_ORIGIN |
                                OPT_DESTINATION | OPT_FROM | OPT_TO |
                                OPT_WHERE | OPT_COUNTRIES | OPT_MODULE |
-                               OPT_COMPUTE,
+                               OPT_COMPUTE | OPT_TOTAL,
                            usage, &opt);
     if (status != CLI_GO)
         return status;
@@ -113,6 +116,7 @@ int cmd_compute(int argc, char **argv)
         .to = opt.to,
         .where = opt.where,
         .n_where = opt.n_where,
+        .total = opt.total,
     };
     if (cli_load_registry(&opt, &reg, &err) != SILK_OK ||
         cli_load_countries(&opt, false, &err) != SILK_OK)

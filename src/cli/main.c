@@ -26,6 +26,7 @@ static const struct command {
     {"forecast", cmd_forecast, "Holt's damped-trend forecasts with intervals"},
     {"modules", cmd_modules, "list the indicator modules, or show one in full"},
     {"compute", cmd_compute, "run an indicator module; store what it derives"},
+    {"results", cmd_results, "list the result tables, or print one as CSV"},
 };
 
 static void usage(FILE *out)

@@ -476,6 +476,9 @@ static bool origin_wanted(const run_state *st, const silk_cube *cube,
 
 static bool destination_wanted(const run_state *st, const char *d)
 {
+    /* after --total every bilateral input is its sum in "" */
+    if (st->req->total)
+        return d[0] == '\0';
     if (d[0] == '\0')
         return st->module->kind == SILK_MODULE_COUNTRY ||
                st->destination.all ||
@@ -508,6 +511,55 @@ static int absent(const run_state *st, const char *axis, const char *code,
     list_names(list, sizeof list, names, n);
     return silk_error_set(err, SILK_ENOTFOUND, "no input (%s) has %s '%s'",
                           list, axis, label);
+}
+
+/* --total: each input with bilateral cells becomes one country-level
+ * column "" holding, per origin and period, the sum over the selected
+ * destinations ("" itself excluded); a period with no value among them
+ * stays missing, and the flags of the values summed are kept. */
+static int total_inputs(run_state *st, silk_error *err)
+{
+    for (size_t k = 0; k < st->module->n_inputs; k++) {
+        silk_cube *cube = st->slot[k].cube, *sum = NULL;
+        if (cube == NULL || (cube->n_destination == 1 &&
+                             cube->destination[0][0] == '\0'))
+            continue;
+        const char *level[1] = {""};
+        int status = silk_cube_alloc(
+            cube->indicator, cube->freq, (const char *const *)cube->origin,
+            cube->n_origin, level, 1, cube->period, cube->n_period, false,
+            &sum, err);
+        if (status == SILK_OK)
+            status = silk_cube_set_unit(sum, cube->unit, err);
+        if (status == SILK_OK)
+            status = silk_cube_set_source(sum, cube->source, err);
+        if (status != SILK_OK) {
+            silk_cube_free(sum);
+            return status;
+        }
+        for (size_t o = 0; o < cube->n_origin; o++)
+            for (size_t d = 0; d < cube->n_destination; d++) {
+                const char *code = cube->destination[d];
+                if (code[0] == '\0' || !(st->destination.all ||
+                                          set_has(&st->destination, code)))
+                    continue;
+                for (size_t p = 0; p < cube->n_period; p++) {
+                    size_t from = silk_cube_index(cube, o, d, p);
+                    size_t to = silk_cube_index(sum, o, 0, p);
+                    if (isnan(cube->value[from]))
+                        continue;
+                    sum->value[to] = isnan(sum->value[to])
+                                         ? cube->value[from]
+                                         : sum->value[to] + cube->value[from];
+                    sum->flags[to] |= cube->flags[from];
+                }
+            }
+        sum->derivation = cube->derivation;
+        cube->derivation = NULL;
+        silk_cube_free(cube);
+        st->slot[k].cube = sum;
+    }
+    return SILK_OK;
 }
 
 static int build_axes(run_state *st, silk_error *err)
@@ -971,6 +1023,8 @@ static int derivation(run_state *st, silk_store *store, silk_error *err)
         }
         if (req->n_where == 0)
             fputc('*', f[1]);
+        if (req->total)
+            fputs("; total over the destinations", f[1]);
         size_t listed = 0;
         for (size_t k = 0; k < m->n_inputs; k++) {
             const input_slot *slot = &st->slot[k];
@@ -1101,6 +1155,8 @@ int silk_module_run(silk_store *store, const silk_registry *reg,
                               req->countries, &st.destination, err);
     if (status == SILK_OK)
         status = read_inputs(&st, store, err);
+    if (status == SILK_OK && req->total)
+        status = total_inputs(&st, err);
     if (status == SILK_OK)
         status = build_axes(&st, err);
     if (status == SILK_OK)
