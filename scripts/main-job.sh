@@ -16,7 +16,8 @@ FIVE=AFG,BGD,IRN,IRQ,PAK
 mkdir -p build "$OUT"
 rm -f "$STORE"
 "$SILKSTAT" ingest --store "$STORE" datasets/unhcr_population_silk5.csv \
-    datasets/unhcr_solutions_silk5.csv datasets/wb_silk5.csv
+    datasets/unhcr_solutions_silk5.csv datasets/wb_silk5.csv \
+    datasets/unhcr_asylum_decisions_silk5.csv datasets/undesa_stock_silk5.csv
 "$SILKSTAT" info --store "$STORE"
 
 chart() {

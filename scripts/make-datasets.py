@@ -9,6 +9,12 @@ as the first argument) and writes, in silkstat's tidy format
   datasets/unhcr_population_silk5.csv   from unhcr_population.csv
   datasets/unhcr_solutions_silk5.csv    from unhcr_solutions.csv
   datasets/wb_silk5.csv                 from wb_wdi_migration_indicators.csv
+  datasets/undesa_stock_silk5.csv       from undesa_ims2019_bilateral_stock_wide.csv
+
+and, in UNHCR's own layout (its categorical columns kept, so that
+silkstat reads it as the UNHCR format and `--where` can select them):
+
+  datasets/unhcr_asylum_decisions_silk5.csv  from unhcr_asylum_decisions.csv
 
 Only rows touching the five Silk Routes countries are kept.  Values are
 copied verbatim as text (validated as plain decimals), empty stays empty,
@@ -33,6 +39,8 @@ HEADER = ["indicator", "origin", "destination", "period", "value", "flag",
 
 SRC_UNHCR = "UNHCR Refugee Population Statistics Database (CC BY 4.0)"
 SRC_WB = "World Bank World Development Indicators (CC BY 4.0)"
+SRC_DESA = ("UN DESA, International Migrant Stock 2019 "
+            "(POP/DB/MIG/Stock/Rev.2019; CC BY 3.0 IGO)")
 
 # UNHCR population table: output indicator <- source column.
 POPULATION = [
@@ -166,6 +174,94 @@ def wdi_rows(path, stats):
     return rows
 
 
+def decision_rows(path, stats):
+    """The asylum-decisions table's rows whose origin (coo_iso) is one of
+    the five, every column verbatim, in the source's order: decisions
+    taken on the five countries' nationals, everywhere."""
+    name = os.path.basename(path)
+    stats.update(read=0, subset=0)
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        origin = header.index("coo_iso")
+        year = header.index("year")
+        rows = []
+        for row in reader:
+            stats["read"] += 1
+            if row[origin] not in FIVE:
+                continue
+            if not YEAR_RE.match(row[year]):
+                raise DataError("%s:%d: expected a year, got '%s'"
+                                % (name, reader.line_num, row[year]))
+            stats["subset"] += 1
+            rows.append(row)
+    return header, rows
+
+
+def write_rows(path, header, rows):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(header)
+        writer.writerows(rows)
+    os.replace(tmp, path)
+    return len(rows)
+
+
+def country_codes(countries_csv):
+    """{name or alias, case-folded: iso3} from the project's country table
+    (the names as the agencies spell them, DESA's among them)."""
+    codes = {}
+    with open(countries_csv, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            names = [row["name"]] + [a for a in row["aliases"].split("|") if a]
+            for n in names:
+                codes[n.strip().casefold()] = row["iso3"]
+    return codes
+
+
+def desa_rows(path, codes, stats):
+    """DESA's wide bilateral stock (rows: destination, `Dest`; one column
+    per origin name) as tidy rows where origin or destination is one of
+    the five.  Zeros stay (they are stocks of zero, and the
+    origin-destination indices need the whole matrix); DESA's `..`
+    becomes empty, never 0.  Names that are not countries (DESA's regional
+    rows, "Other North", ...) are counted and left out."""
+    name = os.path.basename(path)
+    rows = []
+    stats.update(read=0, subset=0, not_a_country=0)
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        origins = [codes.get(h.strip().casefold()) for h in header[2:]]
+        stats["not_a_country"] += sum(1 for o in origins if o is None)
+        seen = set()
+        for row in reader:
+            stats["read"] += 1
+            year, dest = row[0], codes.get(row[1].strip().casefold())
+            if dest is None:
+                stats["not_a_country"] += 1
+                continue
+            if not YEAR_RE.match(year):
+                raise DataError("%s:%d: expected a year, got '%s'"
+                                % (name, reader.line_num, year))
+            for origin, text in zip(origins, row[2:]):
+                if origin is None or (origin not in FIVE and dest not in FIVE):
+                    continue
+                text = text.strip().replace(" ", "")
+                value = "" if text == ".." else check_value(
+                    text, "%s:%d" % (name, reader.line_num))
+                key = (origin, dest, year)
+                if key in seen:
+                    raise DataError("%s:%d: duplicate %s->%s %s"
+                                    % (name, reader.line_num, origin, dest, year))
+                seen.add(key)
+                stats["subset"] += 1
+                rows.append(["migrant_stock", origin, dest, year, value, "",
+                             "persons", SRC_DESA])
+    return rows
+
+
 def write_tidy(path, rows):
     rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
     tmp = path + ".tmp"
@@ -242,6 +338,32 @@ def self_check(out_dir, stats):
         share = 100 * float(wb[("remittances", c, "", "2023")]) / float(wb[("gdp", c, "", "2023")])
         print("  check %-52s %14.2f  (expected about %.2f)" % ("remittances/gdp %% %s 2023" % c, share, want))
         assert abs(share - want) < 0.01
+    # MANIFEST 1c: decisions on Afghans in 2024, summed over every country
+    # of asylum, procedure and level.
+    sums = [0, 0, 0, 0]
+    with open(os.path.join(out_dir, "unhcr_asylum_decisions_silk5.csv"),
+              encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["coo_iso"] == "AFG" and row["year"] == "2024":
+                for k, col in enumerate(("dec_recognized", "dec_other",
+                                         "dec_rejected", "dec_closed")):
+                    if VALUE_RE.match(row[col]):
+                        sums[k] += int(row[col])
+    print("  check %-52s %14s  (expected [83221, 26626, 23036, 28757])"
+          % ("decisions on Afghans 2024", sums))
+    assert sums == [83221, 26626, 23036, 28757], sums
+    # MANIFEST 3b: Afghans in Iran and Pakistan, 1990 and 2019.
+    desa = load_tidy(os.path.join(out_dir, "undesa_stock_silk5.csv"))
+    for dest, (a, b) in (("IRN", ("3123968", "2310292")),
+                         ("PAK", ("3374973", "1589146"))):
+        expect(desa, ("migrant_stock", "AFG", dest, "1990"), a,
+               "migrant_stock AFG->%s 1990" % dest)
+        expect(desa, ("migrant_stock", "AFG", dest, "2019"), b,
+               "migrant_stock AFG->%s 2019" % dest)
+    # every pair among the five in every DESA year (20 pairs x 7 years)
+    pairs = [k for k in desa if k[1] in FIVE and k[2] in FIVE and k[1] != k[2]]
+    assert len(pairs) == 140, len(pairs)
+    print("  desa: 140 cells among the five: ok")
     print("self-check passed")
 
 
@@ -262,6 +384,16 @@ def main(argv):
 
     rows = wdi_rows(os.path.join(src_dir, "wb_wdi_migration_indicators.csv"), stats["wdi"])
     stats["wdi"]["rows"] = write_tidy(os.path.join(out_dir, "wb_silk5.csv"), rows)
+
+    stats["decisions"] = {}
+    header, rows = decision_rows(os.path.join(src_dir, "unhcr_asylum_decisions.csv"), stats["decisions"])
+    stats["decisions"]["rows"] = write_rows(
+        os.path.join(out_dir, "unhcr_asylum_decisions_silk5.csv"), header, rows)
+
+    stats["desa"] = {}
+    codes = country_codes(os.path.join(out_dir, "countries.csv"))
+    rows = desa_rows(os.path.join(src_dir, "undesa_ims2019_bilateral_stock_wide.csv"), codes, stats["desa"])
+    stats["desa"]["rows"] = write_tidy(os.path.join(out_dir, "undesa_stock_silk5.csv"), rows)
 
     for name, s in stats.items():
         print("%-10s %s" % (name, " ".join("%s=%d" % kv for kv in sorted(s.items()))))
