@@ -1289,6 +1289,7 @@ SILK_API int silk_chart_render(const silk_chart_spec *spec, silk_error *err);
 
 /* Short-scale number for labels: 1234567 -> "1.2M", 950 -> "950". */
 SILK_API void silk_format_short(double value, char *buf, size_t size);
+#include "silkstat/chart_types.h" /* the other chart types */
 
 #ifdef __cplusplus
 }

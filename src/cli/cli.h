@@ -44,7 +44,9 @@ enum {
     OPT_SMOOTH = 1 << 26,  /* series --fill, --moving */
     OPT_CHECK = 1 << 24, /* ingest --check */
     OPT_MODULE = 1 << 27,  /* --module PATH (repeatable) */
-    OPT_COMPUTE = 1 << 28  /* compute --param, --input (repeatable), --as */
+    OPT_COMPUTE = 1 << 28, /* compute --param, --input (repeatable), --as */
+    OPT_CHART = 1 << 30    /* chart --type, --period(s), --top, --by, --log,
+                              --band */
 };
 
 #define MAX_MARKS 8
@@ -101,6 +103,9 @@ typedef struct cli_options {
     char *setting_copy[2 * MAX_SETTINGS];
     size_t n_setting_copies;
     const char *as;
+    /* chart (borrowed from argv) */
+    const char *chart_type, *period, *periods, *top, *by;
+    bool log, band;
     char **args; /* positional arguments, borrowed from argv */
     int n_args;
 } cli_options;

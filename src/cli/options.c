@@ -54,6 +54,13 @@ static const struct option long_options[] = {
     {"param", required_argument, NULL, 'R'},
     {"input", required_argument, NULL, 'I'},
     {"as", required_argument, NULL, 'E'},
+    {"type", required_argument, NULL, 256},
+    {"period", required_argument, NULL, 257},
+    {"periods", required_argument, NULL, 258},
+    {"top", required_argument, NULL, 259},
+    {"by", required_argument, NULL, 260},
+    {"log", no_argument, NULL, 261},
+    {"band", no_argument, NULL, 262},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -98,6 +105,8 @@ static unsigned option_bit(int c)
     case 'R':
     case 'I':
     case 'E': return OPT_COMPUTE;
+    case 256: case 257: case 258: case 259: case 260: case 261:
+    case 262: return OPT_CHART;
     }
     return 0;
 }
@@ -388,6 +397,13 @@ static int parse_options(int argc, char **argv, unsigned allowed,
                 return EXIT_USAGE;
             break;
         case 'E': opt->as = optarg; break;
+        case 256: opt->chart_type = optarg; break;
+        case 257: opt->period = optarg; break;
+        case 258: opt->periods = optarg; break;
+        case 259: opt->top = optarg; break;
+        case 260: opt->by = optarg; break;
+        case 261: opt->log = true; break;
+        case 262: opt->band = true; break;
         case 'B':
             if (opt->n_breaks == MAX_BREAKS) {
                 cli_usage_error("at most %d --break options", MAX_BREAKS);
