@@ -892,13 +892,24 @@ bool silk_csv_can_split(const char *path)
     return stat(path, &st) == 0 && splittable(&st);
 }
 
-/* The offset just past the first LF at or after the middle of the file,
- * or 0 for no split.  Whether the LF ends a record (it may be inside a
- * quoted field) is only known once the first half is parsed. */
+/* Where the cut goes, as a share of the file: the first thread parses
+ * its part and also hashes the whole file (SHA-256 runs over the bytes
+ * in order, so only the thread that starts at byte 0 can), inline for
+ * its own part and by reading the rest once it is done, while the second
+ * thread is still parsing.  Hashing costs about an eighth of parsing per
+ * byte here, so the first part is that much smaller and both threads end
+ * together.  A third thread for the hash, as before, lost up to half a
+ * second on two cores: whichever parser shared a core with it fell
+ * behind, and the other then waited. */
+#define SPLIT_FIRST_SHARE 0.45
+
+/* The offset just past the first LF at or after the cut, or 0 for no
+ * split.  Whether the LF ends a record (it may be inside a quoted field)
+ * is only known once the first part is parsed. */
 static uint64_t split_offset(int fd, uint64_t size)
 {
     unsigned char *window = malloc(SPLIT_WINDOW);
-    uint64_t middle = size / 2, at = 0;
+    uint64_t middle = (uint64_t)((double)size * SPLIT_FIRST_SHARE), at = 0;
     ssize_t got = window ? read_at(fd, window, SPLIT_WINDOW, middle) : -1;
     const unsigned char *lf =
         got > 0 ? memchr(window, '\n', (size_t)got) : NULL;
@@ -909,44 +920,32 @@ static uint64_t split_offset(int fd, uint64_t size)
     return at < size ? at : 0;
 }
 
-/* The digest in split mode: the halves are parsed at once, but SHA-256
- * runs over the bytes in order, so a third thread reads the file again
- * (from the page cache) and hashes it from start to end. */
-typedef struct file_hash {
-    pthread_t thread;
-    int fd;
-    const atomic_bool *cancel;
-    silk_sha256 sha;
-    uint64_t total;
-    int error; /* errno of a failed read; ENOMEM without a buffer */
-} file_hash;
-
-#define HASH_BLOCK (1024 * 1024)
-
-static void *hash_file(void *arg)
+/* A hasher without a thread: pass_run hashes each block it reads. */
+static void hasher_inline(hasher *h)
 {
-    file_hash *h = arg;
-    unsigned char *buf = malloc(HASH_BLOCK);
-    ssize_t got;
-
-    if (buf == NULL) {
-        h->error = ENOMEM;
-        return NULL;
-    }
-    while (!atomic_load(h->cancel) &&
-           (got = read_at(h->fd, buf, HASH_BLOCK, h->total)) != 0) {
-        if (got < 0) {
-            h->error = errno;
-            break;
-        }
-        silk_sha256_update(&h->sha, buf, (size_t)got);
-        h->total += (uint64_t)got;
-    }
-    free(buf);
-    return NULL;
+    memset(h, 0, sizeof *h);
+    silk_sha256_init(&h->sha);
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->cond, NULL);
 }
 
-/* The second half, run on its own thread. */
+/* Hashes bytes [from, end of file) into h, reading them into buf
+ * (BLOCK_SIZE); *to is where the file ended.  0 or an errno. */
+static int hash_rest(int fd, hasher *h, unsigned char *buf, uint64_t from,
+                     uint64_t *to)
+{
+    ssize_t got;
+    while ((got = read_at(fd, buf, BLOCK_SIZE, from)) != 0) {
+        if (got < 0)
+            return errno;
+        silk_sha256_update(&h->sha, buf, (size_t)got);
+        from += (uint64_t)got;
+    }
+    *to = from;
+    return 0;
+}
+
+/* The second part, run on its own thread. */
 typedef struct second_half {
     pthread_t thread;
     pass ps;
@@ -964,9 +963,9 @@ static void *read_second(void *arg)
     return NULL;
 }
 
-/* Whether the first half, stopped at the split offset, stands where a
+/* Whether the first part, stopped at the split offset, stands where a
  * fresh parser starts: between records, outside any quote, nothing of a
- * line or field pending.  Then the second half's records are exactly
+ * line or field pending.  Then the second part's records are exactly
  * those a single pass would give after this point. */
 static bool at_record_start(const pass *first, uint64_t at)
 {
@@ -980,35 +979,36 @@ static bool at_record_start(const pass *first, uint64_t at)
 /*
  * How the split read keeps the result of a single pass:
  *
- *  - The file is cut after the first LF past its middle.  The first half
- *    is read on this thread with ctx[0], the second on another with
- *    ctx[1] and a fresh parser, its lines counted from 1; a third thread
- *    hashes the whole file in order.
- *  - When the first half reaches the cut, its parser must be between
+ *  - The file is cut after the first LF past SPLIT_FIRST_SHARE of it.
+ *    The first part is read on this thread with ctx[0], hashing as it
+ *    goes; the second on another with ctx[1] and a fresh parser, its
+ *    lines counted from 1.  When the first part is done, this thread
+ *    hashes the rest of the file while the other still parses.
+ *  - When the first part reaches the cut, its parser must be between
  *    records (the LF may lie inside a quoted field: the only way to know
  *    is to have parsed everything before it).  If it is not, or the
- *    second half failed in any way (an error, a stop, a cancellation),
+ *    second part failed in any way (an error, a stop, a cancellation),
  *    or join answers SILK_CSV_RETRY (its results cannot be merged
- *    exactly), the second half is dropped and the first parser simply
+ *    exactly), the second part is dropped and the first parser simply
  *    reads on to the end of the file: a single pass, whose results and
  *    messages are by construction those of silk_csv_read_delim.  Errors
  *    cost time, never correctness.
- *  - An error in the first half is the first error of the file: it is
- *    returned at once and the other threads are cancelled.
+ *  - An error in the first part is the first error of the file: it is
+ *    returned at once and the other thread is cancelled.
  *  - The file must not change while it is read: the bytes hashed must be
- *    the bytes parsed.
+ *    the bytes parsed (the hashed and the parsed lengths are compared).
  */
 int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
                         const silk_csv_split *split, char sha256[65],
                         uint64_t *bytes, silk_error *err)
 {
     struct stat st;
-    uint64_t cut = 0, total;
+    uint64_t cut = 0, total = 0, hashed = 0;
     pass first;
     second_half second;
-    file_hash hash;
-    atomic_bool stop_second, stop_hash;
-    bool hashing = false, second_running = false, joined = false;
+    hasher sha;
+    atomic_bool stop_second;
+    bool second_running = false, joined = false, rest_hashed = false;
     int fd, status = open_file(path, &fd, err);
 
     if (status != SILK_OK)
@@ -1024,12 +1024,8 @@ int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
     }
 
     atomic_init(&stop_second, false);
-    atomic_init(&stop_hash, false);
-    memset(&hash, 0, sizeof hash);
     memset(&second, 0, sizeof second);
-    hash.fd = fd;
-    hash.cancel = &stop_hash;
-    silk_sha256_init(&hash.sha);
+    hasher_inline(&sha);
     second.cancel = &stop_second;
     status = pass_init(&first, fd, path, delimiter, max_fields, split->on_row,
                        split->ctx[0], err);
@@ -1040,17 +1036,11 @@ int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
         goto done;
     first.positioned = second.ps.positioned = true;
     second.ps.pos = cut;
-    if (pthread_create(&hash.thread, NULL, hash_file, &hash) == 0) {
-        hashing = true;
-        second_running =
-            pthread_create(&second.thread, NULL, read_second, &second) == 0;
-    }
+    second_running =
+        pthread_create(&second.thread, NULL, read_second, &second) == 0;
     if (!second_running) {
-        /* no threads: one pass after all */
-        atomic_store(&stop_hash, true);
-        if (hashing)
-            pthread_join(hash.thread, NULL);
-        hashing = false;
+        /* no thread: one pass after all */
+        hasher_stop(&sha);
         pass_release(&first);
         pass_release(&second.ps);
         status = read_sequential(fd, path, delimiter, max_fields,
@@ -1060,11 +1050,21 @@ int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
         return status;
     }
 
-    status = pass_run(&first, cut, NULL, NULL);
+    status = pass_run(&first, cut, &sha, NULL);
     if (status != SILK_OK)
         goto done; /* the first error of the file */
-    if (!at_record_start(&first, cut))
+    if (!at_record_start(&first, cut)) {
         atomic_store(&stop_second, true);
+    } else {
+        /* the other thread is still parsing: hash the rest meanwhile */
+        int e = hash_rest(fd, &sha, first.blocks, cut, &hashed);
+        if (e != 0) {
+            status = silk_error_set(err, SILK_EIO, "cannot read '%s': %s",
+                                    path, strerror(e));
+            goto done;
+        }
+        rest_hashed = true;
+    }
     pthread_join(second.thread, NULL);
     second_running = false;
     if (!atomic_load(&stop_second) && second.status == SILK_OK) {
@@ -1078,35 +1078,29 @@ int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
     if (joined) {
         total = second.ps.pos;
     } else {
-        /* the single pass reads on where the cut was */
+        /* the single pass reads on where the cut was, hashing unless the
+         * rest is hashed already */
         if (split->drop != NULL)
             split->drop(split->ctx[1]);
         pass_release(&second.ps);
-        status = pass_run(&first, UINT64_MAX, NULL, NULL);
+        status = pass_run(&first, UINT64_MAX, rest_hashed ? NULL : &sha,
+                          NULL);
         if (status == SILK_OK)
             status = pass_finish(&first);
         if (status != SILK_OK)
             goto done;
         total = first.pos;
+        if (!rest_hashed)
+            hashed = total;
     }
-    pthread_join(hash.thread, NULL);
-    hashing = false;
-    if (hash.error != 0) {
-        status = hash.error == ENOMEM
-                     ? silk_error_set(err, SILK_ENOMEM,
-                                      "out of memory reading '%s'", path)
-                     : silk_error_set(err, SILK_EIO, "cannot read '%s': %s",
-                                      path, strerror(hash.error));
-        goto done;
-    }
-    if (hash.total != total) {
+    if (hashed != total) {
         status = silk_error_set(err, SILK_EIO,
                                 "'%s' changed while it was read; expected "
                                 "the file to stay as it is during an ingest",
                                 path);
         goto done;
     }
-    silk_sha256_final(&hash.sha, sha256);
+    silk_sha256_final(&sha.sha, sha256);
     *bytes = total;
 
 done:
@@ -1117,11 +1111,9 @@ done:
         *bytes = first.pos;
     }
     atomic_store(&stop_second, status != SILK_OK || !joined);
-    atomic_store(&stop_hash, status != SILK_OK || !joined);
     if (second_running)
         pthread_join(second.thread, NULL);
-    if (hashing)
-        pthread_join(hash.thread, NULL);
+    hasher_stop(&sha);
     pass_release(&first);
     pass_release(&second.ps);
     close(fd);
