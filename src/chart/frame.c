@@ -448,7 +448,12 @@ static int write_script(chart_job *job, silk_error *err)
     fprintf(f, "%s\n\n", eod);
 
     double s = job->s;
+    /* A briefing pack loads many chart scripts into one gnuplot session
+     * with one terminal and output, one page a chart: it sets silk_pack,
+     * and the scripts leave the terminal alone (changing it would start
+     * a new file). */
     fprintf(f, "if (!exists(\"outfile\")) outfile = '%s'\n", job->base);
+    fputs("if (!exists(\"silk_pack\")) {\n", f);
     switch (job->fmt) {
     case FMT_PNG:
         fprintf(f, "set terminal pngcairo size %d,%d font '%s,13' "
@@ -466,7 +471,7 @@ static int write_script(chart_job *job, silk_error *err)
                 8.0 * job->height / job->width, job->font, 13 * s, s);
         break;
     }
-    fputs("set output outfile\nset encoding utf8\nunset key\n", f);
+    fputs("set output outfile\n}\nset encoding utf8\nunset key\n", f);
     if (job->body_len > 0 &&
         fwrite(job->body_text, 1, job->body_len, f) != job->body_len)
         status = silk_error_set(err, SILK_EIO, "cannot write '%s': %s",

@@ -9,9 +9,11 @@
  * Sums follow --total's rule everywhere: missing values are skipped, and
  * a sum with no value at all is missing (never zero).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -72,7 +74,68 @@ typedef struct run {
     char source[1200];
     char scope[600]; /* area --by indicator: the origins, named */
     silk_error err;
+    /* Every number the chart draws, for OUT.csv (see figure) */
+    FILE *fig;
+    char *fig_text;
+    size_t fig_len;
 } run;
+
+/* One number drawn, as a row of OUT.csv beside the image: the table of
+ * figures behind the chart (label as shown, period as the store labels
+ * it, value empty when missing, flags).  A batch job's report reads it
+ * instead of parsing each chart type's .dat layout. */
+static void figure(run *r, const char *label, const char *period,
+                   double value, uint32_t flags)
+{
+    char number[64], flag_text[SILK_FLAGS_TEXT_MAX];
+    if (r->fig == NULL)
+        return;
+    cli_number(number, sizeof number, value);
+    silk_flags_format(flags, flag_text);
+    cli_csv_field(r->fig, label);
+    fputc(',', r->fig);
+    cli_csv_field(r->fig, period);
+    fprintf(r->fig, ",%s,%s\n", isnan(value) ? "" : number, flag_text);
+}
+
+/* The label of the period at decimal-year position p of the cube's
+ * frequency, from its ordinal. */
+static void ordinal_text(silk_freq freq, long ordinal, char *buf)
+{
+    silk_period_format(silk_period_from_ordinal(freq, ordinal), buf);
+}
+
+/* Writes the collected figures as OUT.csv (OUT = --out without its
+ * extension), through a temporary name, as the image is. */
+static int write_figures(run *r)
+{
+    const char *out = r->opt.out;
+    const char *slash = strrchr(out, '/');
+    const char *dot = strrchr(slash ? slash + 1 : out, '.');
+    size_t stem = dot ? (size_t)(dot - out) : strlen(out);
+    char path[4096], tmp[4200];
+    if (stem + 5 > sizeof path)
+        return silk_error_set(&r->err, SILK_EINVAL, "--out '%s' is too long",
+                              out);
+    snprintf(path, sizeof path, "%.*s.csv", (int)stem, out);
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL)
+        return silk_error_set(&r->err, SILK_EIO, "cannot write '%s': %s",
+                              tmp, strerror(errno));
+    fputs("label,period,value,flag\n", f);
+    if (r->fig_len > 0)
+        fwrite(r->fig_text, 1, r->fig_len, f);
+    bool bad = ferror(f) != 0;
+    bad = fclose(f) != 0 || bad;
+    if (bad || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return silk_error_set(&r->err, SILK_EIO, "cannot write '%s': %s",
+                              path, strerror(e));
+    }
+    return SILK_OK;
+}
 
 static const char *name_of(const silk_countries *names, const char *code)
 {
@@ -576,6 +639,13 @@ static int draw_lines(run *r)
                  trend && r->opt.band ? ", shaded: its 95% confidence band"
                                       : "");
         make_source(r, cube->source, NULL);
+        for (size_t l = 0; l < s.n; l++)
+            for (size_t p = r->first; p < r->end; p++) {
+                char when[SILK_PERIOD_LABEL_MAX];
+                period_text(cube, p, when);
+                figure(r, s.label[l], when, s.y[l][p - r->first],
+                       s.flags[l][p - r->first]);
+            }
         silk_chart_frame fr = frame_of(r, title, subtitle, cube->unit);
         bool bands = trend && r->opt.band;
         if (multiples) {
@@ -678,6 +748,22 @@ static int draw_fan(run *r)
              "beta %.2f, phi %.2f%s).", fit.alpha, fit.beta, fit.phi,
              n_filled ? "; gaps filled linearly first" : "");
     make_source(r, cube->source, note);
+    for (size_t p = r->first; p < r->end; p++) {
+        char when[SILK_PERIOD_LABEL_MAX];
+        period_text(cube, p, when);
+        figure(r, s.label[0], when, s.y[0][p - r->first],
+               s.flags[0][p - r->first]);
+    }
+    for (size_t h = 1; h <= horizon; h++) {
+        static const char *const what[] = {"forecast", "80% low", "80% high",
+                                           "95% low", "95% high"};
+        char when[SILK_PERIOD_LABEL_MAX], label[MAX_TEXT + 16];
+        ordinal_text(cube->freq, last + (long)h, when);
+        for (size_t k = 0; k < 5; k++) {
+            snprintf(label, sizeof label, "%s, %s", s.label[0], what[k]);
+            figure(r, label, when, pts[k * horizon + h - 1], 0);
+        }
+    }
     silk_chart_fan_spec spec = {
         .frame = frame_of(r, title, subtitle, cube->unit),
         .label = s.label[0],
@@ -795,6 +881,8 @@ static int draw_bars(run *r)
              "all", cube->unit[0] ? cube->unit : "",
              cube->unit[0] ? ", " : "", when, n_cats, by_noun(r->by));
     make_source(r, cube->source, NULL);
+    for (size_t i = 0; i < n; i++)
+        figure(r, labels[i], when, values[i], 0);
     silk_chart_bars_spec spec = {
         .frame = frame_of(r, title, subtitle, cube->unit),
         .n = n, .labels = labels, .values = values, .colours = colours};
@@ -870,6 +958,9 @@ static int draw_periods(run *r)
              cube->unit : "", cube->unit[0] ? "; " : "", n, n_cats,
              by_noun(r->by), group_text[n_periods - 1]);
     make_source(r, cube->source, NULL);
+    for (size_t c = 0; c < n; c++)
+        for (size_t g = 0; g < n_periods; g++)
+            figure(r, labels[c], groups[g], values[g * n + c], 0);
     silk_chart_frame fr = frame_of(r, title, subtitle, cube->unit);
     if (dumbbell) {
         silk_chart_dumbbell_spec spec = {
@@ -957,6 +1048,13 @@ static int draw_heatmap(run *r)
              cube->unit[0] ? ", " : "", when, n_rows, n_cols,
              r->opt.log ? "; colours on a log scale" : "");
     make_source(r, cube->source, NULL);
+    for (size_t i = 0; i < n_rows; i++)
+        for (size_t j = 0; j < n_cols; j++) {
+            char label[2 * MAX_TEXT + 8];
+            snprintf(label, sizeof label, "%s to %s", row_labels[i],
+                     col_labels[j]);
+            figure(r, label, when, values[i * n_cols + j], 0);
+        }
     silk_chart_heatmap_spec spec = {
         .frame = frame_of(r, title, subtitle, cube->unit),
         .n_rows = n_rows, .n_cols = n_cols, .rows = row_labels,
@@ -1264,6 +1362,12 @@ static int draw_area(run *r)
         .n_markers = r->opt.n_marks};
     if (r->by == BY_INDICATOR)
         spec.frame.y_label = "persons";
+    for (size_t j = 0; j < st.n_layers; j++)
+        for (size_t i = 0; i < st.n_x; i++) {
+            char when[SILK_PERIOD_LABEL_MAX];
+            ordinal_text(st.freq, st.first_ordinal + (long)i, when);
+            figure(r, st.label[j], when, st.y[j][i], 0);
+        }
     rc = silk_chart_render_area(&spec, &r->err);
 done:
     if (shift)
@@ -1396,6 +1500,9 @@ int cmd_chart(int argc, char **argv)
     }
     if (rc == SILK_OK)
         rc = cli_make_parent(r.opt.out, &r.err);
+    if (rc == SILK_OK &&
+        (r.fig = open_memstream(&r.fig_text, &r.fig_len)) == NULL)
+        rc = silk_error_set(&r.err, SILK_ENOMEM, "out of memory");
     if (rc == SILK_OK) {
         switch (r.type) {
         case T_LINE:
@@ -1408,6 +1515,12 @@ int cmd_chart(int argc, char **argv)
         case T_HEATMAP: rc = draw_heatmap(&r); break;
         }
     }
+    if (r.fig != NULL && fclose(r.fig) != 0 && rc == SILK_OK)
+        rc = silk_error_set(&r.err, SILK_ENOMEM, "out of memory");
+    r.fig = NULL;
+    if (rc == SILK_OK)
+        rc = write_figures(&r);
+    free(r.fig_text);
     if (rc != SILK_OK) {
         status = cli_fail(&r.err);
     } else {
