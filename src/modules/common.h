@@ -1,10 +1,11 @@
 /*
  * common.h: helpers shared by the built-in modules of rates.c,
- * protection.c, returns.c and growth.c: the failure message, cell
+ * protection.c, returns.c, growth.c and od.c: the failure message, cell
  * indexing, a country's country-level value and totals over a row or a
  * column of the origin x destination matrix with one rule for missing
- * values.  Kept out of silkstat/module.h so that header stays the whole
- * contract of an out-of-tree module.
+ * values (od.c takes the message, cell and flags helpers; its rules T2-T3
+ * sum otherwise).  Kept out of silkstat/module.h so that header stays
+ * the whole contract of an out-of-tree module.
  */
 #ifndef SILK_MODULES_COMMON_H
 #define SILK_MODULES_COMMON_H

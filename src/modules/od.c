@@ -82,37 +82,16 @@
  *      present in both periods, NaN where it is not.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "modules/builtin.h"
-
-#if defined(__GNUC__)
-#define OD_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define OD_PRINTF(f, a)
-#endif
+#include "modules/common.h"
 
 /* ------------------------------------------------------------------ */
 /* Checks shared by every module                                       */
 /* ------------------------------------------------------------------ */
-
-static int fail(silk_module_call *call, const char *fmt, ...) OD_PRINTF(2, 3);
-
-/* Writes the one-line reason compute returns with; returns 1. */
-static int fail(silk_module_call *call, const char *fmt, ...)
-{
-    if (call != NULL && call->message != NULL && call->message_size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(call->message, call->message_size, fmt, ap);
-        va_end(ap);
-    }
-    return 1;
-}
 
 /* a * b into *out, 0 on overflow (axes silkstat never builds, but a
  * module must not index past them). */
@@ -153,30 +132,30 @@ static int check_call(silk_module_call *call, const silk_module *m,
         return 1;
     const silk_module_axes *ax = call->axes;
     if (ax == NULL)
-        return fail(call, "%s: no axes", m->name);
+        return silk_mod_fail(call, "%s: no axes", m->name);
     if (call->n_input != m->n_inputs || (m->n_inputs > 0 && !call->input))
-        return fail(call, "%s: got %zu inputs, expected %zu", m->name,
-                    call->n_input, m->n_inputs);
+        return silk_mod_fail(call, "%s: got %zu inputs, expected %zu", m->name,
+                             call->n_input, m->n_inputs);
     if (call->n_param != m->n_params || (m->n_params > 0 && !call->param))
-        return fail(call, "%s: got %zu parameters, expected %zu", m->name,
-                    call->n_param, m->n_params);
+        return silk_mod_fail(call, "%s: got %zu parameters, expected %zu",
+                             m->name, call->n_param, m->n_params);
     if (call->n_output != m->n_outputs || call->output == NULL)
-        return fail(call, "%s: got %zu outputs, expected %zu", m->name,
-                    call->n_output, m->n_outputs);
+        return silk_mod_fail(call, "%s: got %zu outputs, expected %zu",
+                             m->name, call->n_output, m->n_outputs);
     if (!codes_ok(ax->origin, ax->n_origin) ||
         !codes_ok(ax->destination, ax->n_destination))
-        return fail(call, "%s: the origin or destination axis has no codes",
-                    m->name);
+        return silk_mod_fail(
+            call, "%s: the origin or destination axis has no codes", m->name);
     if (ax->country_level < -1 ||
         (ax->country_level >= 0 &&
          (size_t)ax->country_level >= ax->n_destination))
-        return fail(call, "%s: country_level %ld is not on the destination "
-                    "axis", m->name, ax->country_level);
+        return silk_mod_fail(call, "%s: country_level %ld is not on the "
+                             "destination axis", m->name, ax->country_level);
 
     size_t input_cells, out_cells = ax->n_period;
     if (!mul(ax->n_origin, ax->n_destination, &input_cells) ||
         !mul(input_cells, ax->n_period, &input_cells))
-        return fail(call, "%s: the axes are too large", m->name);
+        return silk_mod_fail(call, "%s: the axes are too large", m->name);
     if (m->kind == SILK_MODULE_COUNTRY) {
         if (ax->n_country > 0 &&
             (!codes_ok(ax->country, ax->n_country) ||
@@ -184,10 +163,10 @@ static int check_call(silk_module_call *call, const silk_module *m,
              !map_ok(ax->country_origin, ax->n_country, ax->n_origin) ||
              !map_ok(ax->country_destination, ax->n_country,
                      ax->n_destination)))
-            return fail(call, "%s: the country axis or its maps are "
-                        "missing or out of range", m->name);
+            return silk_mod_fail(call, "%s: the country axis or its maps "
+                                 "are missing or out of range", m->name);
         if (!mul(ax->n_country, ax->n_period, &out_cells))
-            return fail(call, "%s: the axes are too large", m->name);
+            return silk_mod_fail(call, "%s: the axes are too large", m->name);
     } else if (m->kind == SILK_MODULE_CORRIDOR) {
         out_cells = input_cells;
     }
@@ -196,23 +175,23 @@ static int check_call(silk_module_call *call, const silk_module *m,
         const silk_module_array *in = &call->input[i];
         if (!in->present) {
             if (!m->inputs[i].optional)
-                return fail(call, "%s: input '%s' is missing", m->name,
-                            m->inputs[i].role);
+                return silk_mod_fail(call, "%s: input '%s' is missing",
+                                     m->name, m->inputs[i].role);
             continue;
         }
         if (input_cells > 0 && in->value == NULL)
-            return fail(call, "%s: input '%s' has no values", m->name,
-                        m->inputs[i].role);
+            return silk_mod_fail(call, "%s: input '%s' has no values", m->name,
+                                 m->inputs[i].role);
     }
     for (size_t i = 0; i < m->n_params; i++)
         if (call->param[i].text == NULL)
-            return fail(call, "%s: parameter '%s' has no value", m->name,
-                        m->params[i].name);
+            return silk_mod_fail(call, "%s: parameter '%s' has no value",
+                                 m->name, m->params[i].name);
     for (size_t i = 0; i < m->n_outputs; i++)
         if (out_cells > 0 &&
             (call->output[i].value == NULL || call->output[i].flags == NULL))
-            return fail(call, "%s: output '%s' has no arrays", m->name,
-                        m->outputs[i].name);
+            return silk_mod_fail(call, "%s: output '%s' has no arrays",
+                                 m->name, m->outputs[i].name);
     *cells = out_cells;
     return 0;
 }
@@ -227,9 +206,10 @@ static int choice(silk_module_call *call, const silk_module *m, size_t i,
         n += *c == '|';
     long v = call->param[i].integer;
     if (v < 0 || v >= n)
-        return fail(call, "%s: parameter '%s' is choice %ld, expected 0 to "
-                    "%ld (%s)", m->name, m->params[i].name, v, n - 1,
-                    m->params[i].choices);
+        return silk_mod_fail(call, "%s: parameter '%s' is choice %ld, "
+                             "expected 0 to %ld (%s)", m->name,
+                             m->params[i].name, v, n - 1,
+                             m->params[i].choices);
     *out = v;
     return 0;
 }
@@ -245,7 +225,8 @@ static void clear(silk_module_call *call, size_t cells)
         }
 }
 
-/* Stores a result: a NaN stays missing with no flags (clear). */
+/* Stores a result: a NaN stays missing with no flags (clear).
+ * Not silk_mod_put: that also drops infinities; od.c drops NaN only. */
 static void put(silk_module_result *out, size_t i, double value,
                 uint32_t flags)
 {
@@ -253,18 +234,6 @@ static void put(silk_module_result *out, size_t i, double value,
         return;
     out->value[i] = value;
     out->flags[i] = flags;
-}
-
-/* The flags of cell i of an input, 0 when it carries none. */
-static uint32_t flag_of(const silk_module_array *in, size_t i)
-{
-    return in->flags ? in->flags[i] : 0;
-}
-
-/* Index of cell (o, d, p) of an input (module.h: C order). */
-static size_t at(const silk_module_axes *ax, size_t o, size_t d, size_t p)
-{
-    return (o * ax->n_destination + d) * ax->n_period + p;
 }
 
 static int is_country_level(const silk_module_axes *ax, size_t d)
@@ -366,7 +335,7 @@ static int square_build(silk_module_call *call, const char *name,
     sq->n = 0;
     sq->country = NULL;
     if (!ref || !all || !origin_country || !dest_country || !seen) {
-        rc = fail(call, "%s: out of memory", name);
+        rc = silk_mod_fail(call, "%s: out of memory", name);
         goto done;
     }
     /* one list of both axes: index < n_o is an origin, else n_o + d */
@@ -392,16 +361,16 @@ static int square_build(silk_module_call *call, const char *name,
         size_t ix = (size_t)ref[r].index;
         if (ix < n_o) {
             if (c->row >= 0) {
-                rc = fail(call, "%s: code '%s' appears twice on the origin "
-                          "axis", name, c->code);
+                rc = silk_mod_fail(call, "%s: code '%s' appears twice on "
+                                   "the origin axis", name, c->code);
                 goto done;
             }
             c->row = (long)ix;
             origin_country[ix] = (long)(n_all - 1);
         } else {
             if (c->col >= 0) {
-                rc = fail(call, "%s: code '%s' appears twice on the "
-                          "destination axis", name, c->code);
+                rc = silk_mod_fail(call, "%s: code '%s' appears twice on "
+                                   "the destination axis", name, c->code);
                 goto done;
             }
             c->col = (long)(ix - n_o);
@@ -416,7 +385,7 @@ static int square_build(silk_module_call *call, const char *name,
         for (size_t d = 0; d < n_d; d++) {
             if (dest_country[d] < 0)
                 continue;
-            const double *v = flows->value + at(ax, o, d, 0);
+            const double *v = flows->value + silk_mod_cell(ax, o, d, 0);
             for (size_t p = 0; p < ax->n_period; p++)
                 if (!isnan(v[p])) {
                     seen[origin_country[o]] = 1;
@@ -476,9 +445,9 @@ static void square_load(const od_square *sq, const silk_module_axes *ax,
             f[k] = 0;
             if (i == j || row < 0 || col < 0)
                 continue;
-            size_t c = at(ax, (size_t)row, (size_t)col, p);
+            size_t c = silk_mod_cell(ax, (size_t)row, (size_t)col, p);
             m[k] = flows->value[c];
-            f[k] = flag_of(flows, c);
+            f[k] = silk_mod_flags(flows, c);
         }
 }
 
@@ -559,7 +528,8 @@ static const silk_module od_totals = {
 };
 
 /* Adds cell i of in to the running sum *sum, which starts NaN, so the
- * sum of no present cell stays NaN (T3), and its flags to *flags. */
+ * sum of no present cell stays NaN (T3), and its flags to *flags.
+ * Not silk_mod_total_*: T2 skips the diagonal, T3 drops NaN only. */
 static void add_present(double *sum, uint32_t *flags,
                         const silk_module_array *in, size_t i)
 {
@@ -567,7 +537,7 @@ static void add_present(double *sum, uint32_t *flags,
     if (isnan(v))
         return;
     *sum = isnan(*sum) ? v : *sum + v;
-    *flags |= flag_of(in, i);
+    *flags |= silk_mod_flags(in, i);
 }
 
 static int totals_compute(silk_module_call *call)
@@ -591,7 +561,7 @@ static int totals_compute(silk_module_call *call)
             for (size_t d = 0; d < ax->n_destination; d++) {
                 if ((long)d == self_d || is_country_level(ax, d))
                     continue; /* T2 */
-                size_t k = at(ax, (size_t)self_o, d, 0);
+                size_t k = silk_mod_cell(ax, (size_t)self_o, d, 0);
                 for (size_t p = 0; p < n_p; p++) {
                     add_present(&out_v[p], &out_f[p], flows, k + p);
                 }
@@ -600,7 +570,7 @@ static int totals_compute(silk_module_call *call)
             for (size_t o = 0; o < ax->n_origin; o++) {
                 if ((long)o == self_o || ax->origin[o][0] == '\0')
                     continue; /* T2 */
-                size_t k = at(ax, o, (size_t)self_d, 0);
+                size_t k = silk_mod_cell(ax, o, (size_t)self_d, 0);
                 for (size_t p = 0; p < n_p; p++) {
                     add_present(&in_v[p], &in_f[p], flows, k + p);
                 }
@@ -670,7 +640,7 @@ static int bilateral_compute(silk_module_call *call)
                    ax->n_origin);
     int rc = 0;
     if (origin_as_dest == NULL || dest_as_origin == NULL) {
-        rc = fail(call, "od_bilateral: out of memory");
+        rc = silk_mod_fail(call, "od_bilateral: out of memory");
         goto done;
     }
     for (size_t o = 0; o < ax->n_origin; o++)
@@ -678,14 +648,15 @@ static int bilateral_compute(silk_module_call *call)
             long back_o = dest_as_origin[d], back_d = origin_as_dest[o];
             if (is_country_level(ax, d) || back_d == (long)d)
                 continue; /* B3 */
-            size_t k = at(ax, o, d, 0);
+            size_t k = silk_mod_cell(ax, o, d, 0);
             for (size_t p = 0; p < n_p; p++) {
                 double flow = flows->value[k + p], counter = NAN;
-                uint32_t f = flag_of(flows, k + p), fc = 0;
+                uint32_t f = silk_mod_flags(flows, k + p), fc = 0;
                 if (back_o >= 0 && back_d >= 0) { /* B2 */
-                    size_t r = at(ax, (size_t)back_o, (size_t)back_d, p);
+                    size_t r =
+                        silk_mod_cell(ax, (size_t)back_o, (size_t)back_d, p);
                     counter = flows->value[r];
-                    fc = flag_of(flows, r);
+                    fc = silk_mod_flags(flows, r);
                 }
                 /* NaN in either operand gives NaN, which put skips */
                 put(&call->output[BIL_COUNTER], k + p, counter, fc);
@@ -792,8 +763,9 @@ static double population_total(const od_square *sq,
         long row = sq->country[i].row;
         if (row < 0)
             return NAN;
-        size_t c = at(ax, (size_t)row, (size_t)ax->country_level, p);
-        *flags |= flag_of(pop, c);
+        size_t c =
+            silk_mod_cell(ax, (size_t)row, (size_t)ax->country_level, p);
+        *flags |= silk_mod_flags(pop, c);
         total += pop->value[c]; /* NaN stays NaN */
     }
     return total;
@@ -826,7 +798,7 @@ static int indices_compute(silk_module_call *call)
     f = malloc(n * n * sizeof *f);
     off = malloc(N * sizeof *off);
     if (m == NULL || f == NULL || off == NULL) {
-        rc = fail(call, "od_indices: out of memory");
+        rc = silk_mod_fail(call, "od_indices: out of memory");
         goto done;
     }
     for (size_t p = 0; p < ax->n_period; p++) {
@@ -988,7 +960,7 @@ static int gini_compute(silk_module_call *call)
     buf = malloc(n * sizeof *buf);
     index = malloc(ax->n_country * sizeof *index);
     if (m == NULL || f == NULL || buf == NULL || index == NULL) {
-        rc = fail(call, "od_gini: out of memory");
+        rc = silk_mod_fail(call, "od_gini: out of memory");
         goto done;
     }
     for (size_t c = 0; c < ax->n_country; c++)
@@ -1087,7 +1059,7 @@ static int stock_flows_compute(silk_module_call *call)
                    ax->n_origin);
     int rc = 0;
     if (origin_as_dest == NULL || dest_as_origin == NULL) {
-        rc = fail(call, "stock_flows: out of memory");
+        rc = silk_mod_fail(call, "stock_flows: out of memory");
         goto done;
     }
     for (size_t o = 0; o < ax->n_origin; o++)
@@ -1096,11 +1068,12 @@ static int stock_flows_compute(silk_module_call *call)
                 continue;
             long back_o = dest_as_origin[d], back_d = origin_as_dest[o];
             int diagonal = back_d == (long)d;
-            size_t k = at(ax, o, d, 0);
+            size_t k = silk_mod_cell(ax, o, d, 0);
             for (size_t p = 1; p < ax->n_period; p++) { /* S1 */
                 double before = stock->value[k + p - 1];
                 double now = stock->value[k + p];
-                uint32_t f = flag_of(stock, k + p - 1) | flag_of(stock, k + p);
+                uint32_t f = silk_mod_flags(stock, k + p - 1) |
+                             silk_mod_flags(stock, k + p);
                 /* S3: the zeroed diagonal gives D = 0, so F = 0 */
                 double flow = diagonal ? 0.0 : fmax(now - before, 0.0);
                 if (isnan(before) || isnan(now))
@@ -1108,10 +1081,12 @@ static int stock_flows_compute(silk_module_call *call)
                 if (method == 1 && !diagonal) {
                     double fall = NAN; /* max(-D[d][o], 0) */
                     if (back_o >= 0 && back_d >= 0) {
-                        size_t r = at(ax, (size_t)back_o, (size_t)back_d, p);
+                        size_t r = silk_mod_cell(ax, (size_t)back_o,
+                                                 (size_t)back_d, p);
                         double back_before = stock->value[r - 1];
                         double back_now = stock->value[r];
-                        f |= flag_of(stock, r - 1) | flag_of(stock, r);
+                        f |= silk_mod_flags(stock, r - 1) |
+                             silk_mod_flags(stock, r);
                         if (!isnan(back_before) && !isnan(back_now))
                             fall = fmax(back_before - back_now, 0.0);
                     }

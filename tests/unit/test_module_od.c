@@ -5,11 +5,11 @@
  *
  * Each test builds a silk_module_call by hand, as silkstat would (axes,
  * inputs, parameters with their text and converted value, outputs filled
- * with NaN), and calls the descriptor's compute.  Expected values are
- * METHODS.md reference values 6-9 (migest), the Korean 2020 matrix read
- * from ../shared/reference/ relative to the repository root, and hand
- * calculations written beside each case.  Rule numbers (T1, Q2, ...) are
- * those of the header comment of od.c.
+ * with NaN: module_call.h), and calls the descriptor's compute.  Expected
+ * values are METHODS.md reference values 6-9 (migest), the Korean 2020
+ * matrix read from ../shared/reference/ relative to the repository root,
+ * and hand calculations written beside each case.  Rule numbers (T1, Q2,
+ * ...) are those of the header comment of od.c.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -25,6 +25,14 @@
 #include "modules/builtin.h"
 #include "silkstat.h"
 
+/* The list under test (module_call.h looks names up here). */
+static const struct {
+    const silk_module *const *list;
+    const size_t *count;
+} lists[] = {{silk_builtin_od, &silk_builtin_od_count}};
+
+#include "module_call.h"
+
 #ifndef KOREA_FLOWS
 #define KOREA_FLOWS "../shared/reference/korea_2020_flows.csv"
 #endif
@@ -37,196 +45,45 @@
 #define FLAG_REDACTED (1u << 26)
 
 /* ------------------------------------------------------------------ */
-/* The call, built as silkstat builds it                               */
+/* The call, built as silkstat builds it (module_call.h), in this      */
+/* file's terms: one call H, periods by index, outputs by name         */
 /* ------------------------------------------------------------------ */
 
-#define MAX_CELLS 4096
-#define MAX_CODES 64
-
-static struct {
-    const silk_module *module;
-    silk_module_axes axes;
-    const char *origin[MAX_CODES], *destination[MAX_CODES];
-    const char *country[MAX_CODES];
-    long country_origin[MAX_CODES], country_destination[MAX_CODES];
-    long ordinal[8];
-    silk_module_array input[2];
-    double in_value[2][MAX_CELLS];
-    uint32_t in_flags[2][MAX_CELLS];
-    silk_module_value param[4];
-    silk_module_result output[8];
-    double value[8][MAX_CELLS];
-    uint32_t flags[8][MAX_CELLS];
-    char message[256];
-    silk_module_call call;
-} H;
+static fx H;
 
 static const char *const PERIOD[8] = {"2000", "2001", "2002", "2003",
                                       "2004", "2005", "2006", "2007"};
 
-static const silk_module *module_named(const char *name)
-{
-    for (size_t i = 0; i < silk_builtin_od_count; i++)
-        if (strcmp(silk_builtin_od[i]->name, name) == 0)
-            return silk_builtin_od[i];
-    fail_msg("no module '%s' in silk_builtin_od", name);
-    return NULL;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static long find_code(const char *const *codes, size_t n, const char *code)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(codes[i], code) == 0)
-            return (long)i;
-    return -1;
-}
-
-/* Sets the parameter `name` as silkstat converts it: text, and for a
- * CHOICE its index in the list. */
+/* Sets the parameter `name` as silkstat converts it. */
 static void set_param(const char *name, const char *text)
 {
-    const silk_module *m = H.module;
-    for (size_t i = 0; i < m->n_params; i++) {
-        if (strcmp(m->params[i].name, name) != 0)
-            continue;
-        H.param[i].text = text;
-        H.param[i].period = -1;
-        if (m->params[i].type == SILK_PARAM_CHOICE) {
-            const char *c = m->params[i].choices;
-            size_t len = strlen(text);
-            long index = 0;
-            for (;;) {
-                const char *bar = strchr(c, '|');
-                size_t n = bar ? (size_t)(bar - c) : strlen(c);
-                if (n == len && strncmp(c, text, len) == 0)
-                    break;
-                if (bar == NULL)
-                    fail_msg("'%s' is not a choice of '%s'", text, name);
-                c = bar + 1;
-                index++;
-            }
-            H.param[i].integer = index;
-            H.param[i].number = (double)index;
-        }
-        return;
-    }
-    fail_msg("module '%s' has no parameter '%s'", m->name, name);
+    fx_param(&H, name, text);
 }
 
-/* A call of module `name` on these axes: the country axis and its maps
- * (COUNTRY modules), country_level, parameters at their defaults, inputs
- * all missing (NaN) and present, outputs NaN with 0 flags. */
+/* A call of module `name` on these axes, periods 2000 onwards (ordinal
+ * = year): the country axis and its maps (COUNTRY modules),
+ * country_level, parameters at their defaults, inputs all missing (NaN)
+ * and present, outputs NaN with 0 flags.  Frees the previous call. */
 static void start(const char *name, const char *const *origin, size_t n_o,
                   const char *const *destination, size_t n_d, size_t n_p)
 {
-    memset(&H, 0, sizeof H);
-    H.module = module_named(name);
-    assert_true(n_o <= MAX_CODES && n_d <= MAX_CODES && n_p <= 8);
-    assert_true(n_o * n_d * n_p <= MAX_CELLS);
-    for (size_t i = 0; i < n_o; i++)
-        H.origin[i] = origin[i];
-    for (size_t i = 0; i < n_d; i++)
-        H.destination[i] = destination[i];
-    for (size_t p = 0; p < n_p; p++)
-        H.ordinal[p] = 2000 + (long)p;
-
-    silk_module_axes *ax = &H.axes;
-    ax->n_origin = n_o;
-    ax->n_destination = n_d;
-    ax->n_period = n_p;
-    ax->origin = H.origin;
-    ax->destination = H.destination;
-    ax->period = PERIOD;
-    ax->ordinal = H.ordinal;
-    ax->periods_per_year = 1;
-    ax->country_level = find_code(H.destination, n_d, "");
-
-    size_t out_cells = n_p;
-    if (H.module->kind == SILK_MODULE_COUNTRY) {
-        size_t n_c = 0;
-        const char *all[2 * MAX_CODES];
-        for (size_t i = 0; i < n_o; i++)
-            all[n_c++] = origin[i];
-        for (size_t i = 0; i < n_d; i++)
-            if (destination[i][0] != '\0')
-                all[n_c++] = destination[i];
-        qsort(all, n_c, sizeof *all, cmp_str);
-        size_t k = 0;
-        for (size_t i = 0; i < n_c; i++)
-            if (k == 0 || strcmp(all[i], H.country[k - 1]) != 0)
-                H.country[k++] = all[i];
-        ax->n_country = k;
-        ax->country = H.country;
-        for (size_t c = 0; c < k; c++) {
-            H.country_origin[c] = find_code(H.origin, n_o, H.country[c]);
-            H.country_destination[c] =
-                find_code(H.destination, n_d, H.country[c]);
-        }
-        ax->country_origin = H.country_origin;
-        ax->country_destination = H.country_destination;
-        out_cells = k * n_p;
-    } else if (H.module->kind == SILK_MODULE_CORRIDOR) {
-        out_cells = n_o * n_d * n_p;
-    }
-    ax->country_level = find_code(H.destination, n_d, "");
-
-    for (size_t i = 0; i < H.module->n_inputs; i++) {
-        H.input[i].indicator = H.module->inputs[i].indicator;
-        H.input[i].units = "persons";
-        H.input[i].present = 1;
-        H.input[i].value = H.in_value[i];
-        H.input[i].flags = H.in_flags[i];
-        for (size_t c = 0; c < MAX_CELLS; c++)
-            H.in_value[i][c] = NAN;
-    }
-    for (size_t i = 0; i < H.module->n_params; i++)
-        set_param(H.module->params[i].name,
-                  H.module->params[i].default_text);
-    for (size_t k = 0; k < H.module->n_outputs; k++) {
-        H.output[k].value = H.value[k];
-        H.output[k].flags = H.flags[k];
-        for (size_t c = 0; c < out_cells; c++)
-            H.value[k][c] = NAN;
-    }
-    H.call.axes = &H.axes;
-    H.call.input = H.input;
-    H.call.n_input = H.module->n_inputs;
-    H.call.param = H.param;
-    H.call.n_param = H.module->n_params;
-    H.call.output = H.output;
-    H.call.n_output = H.module->n_outputs;
-    H.call.message = H.message;
-    H.call.message_size = sizeof H.message;
+    assert_true(n_p <= 8);
+    fx_free(&H);
+    fx_init(&H, name, origin, n_o, destination, n_d, PERIOD, n_p, 1);
 }
 
+/* Input i absent; a bad call may drop a required one. */
 static void drop_input(size_t i)
 {
-    H.input[i].present = 0;
-    H.input[i].value = NULL;
-    H.input[i].flags = NULL;
-}
-
-static size_t cell(const char *o, const char *d, size_t p)
-{
-    long oi = find_code(H.origin, H.axes.n_origin, o);
-    long di = find_code(H.destination, H.axes.n_destination, d);
-    if (oi < 0 || di < 0)
-        fail_msg("no cell '%s' -> '%s' on the axes", o, d);
-    return ((size_t)oi * H.axes.n_destination + (size_t)di) *
-               H.axes.n_period + p;
+    fx_drop(&H, i);
 }
 
 static void set_cell(size_t input, const char *o, const char *d, size_t p,
                      double value, uint32_t flags)
 {
-    size_t c = cell(o, d, p);
-    H.in_value[input][c] = value;
-    H.in_flags[input][c] = flags;
+    size_t c = fx_cell_at(&H, o, d, p);
+    ((double *)H.input[input].value)[c] = value;
+    ((uint32_t *)H.input[input].flags)[c] = flags;
 }
 
 /* Writes an n x n matrix (row = origin) of input `input` at period p, on
@@ -242,7 +99,7 @@ static void set_matrix(size_t input, const char *const *codes, size_t n,
 static int run(void)
 {
     H.message[0] = '\0';
-    return H.module->compute(&H.call);
+    return fx_run(&H);
 }
 
 static size_t output_named(const char *name)
@@ -254,50 +111,45 @@ static size_t output_named(const char *name)
     return 0;
 }
 
+/* Output `name` at cell i, its flags into *flags when asked. */
+static double output_at(const char *name, size_t i, uint32_t *flags)
+{
+    size_t k = output_named(name);
+    if (flags)
+        *flags = H.output[k].flags[i];
+    return H.output[k].value[i];
+}
+
 /* Output `name` of country `code` at period p (COUNTRY modules). */
 static double by_country(const char *name, const char *code, size_t p,
                          uint32_t *flags)
 {
-    long c = find_code(H.country, H.axes.n_country, code);
-    assert_true(c >= 0);
-    size_t k = output_named(name), i = (size_t)c * H.axes.n_period + p;
-    if (flags)
-        *flags = H.flags[k][i];
-    return H.value[k][i];
+    return output_at(name, fx_country_cell_at(&H, code, p), flags);
 }
 
 /* Output `name` of corridor o -> d at period p (CORRIDOR modules). */
 static double by_corridor(const char *name, const char *o, const char *d,
                           size_t p, uint32_t *flags)
 {
-    size_t k = output_named(name), i = cell(o, d, p);
-    if (flags)
-        *flags = H.flags[k][i];
-    return H.value[k][i];
+    return output_at(name, fx_cell_at(&H, o, d, p), flags);
 }
 
 /* Output `name` at period p (MATRIX modules). */
 static double by_period(const char *name, size_t p)
 {
-    return H.value[output_named(name)][p];
+    return output_at(name, p, NULL);
 }
 
-static void near(double got, double want, double tol, const char *what)
+/* got within an absolute tolerance tol of want (REL's is relative). */
+static void near_abs(double got, double want, double tol, const char *what)
 {
     if (!(fabs(got - want) <= tol))
         fail_msg("%s: got %.17g, want %.17g (tolerance %g)", what, got,
                  want, tol);
 }
 
-static void missing(double got, const char *what)
-{
-    if (!isnan(got))
-        fail_msg("%s: got %.17g, want NaN (missing)", what, got);
-}
-
-#define NEAR(got, want, tol) near((got), (want), (tol), #got)
-#define EXACT(got, want) near((got), (want), 0.0, #got)
-#define MISSING(got) missing((got), #got)
+#define NEAR(got, want, tol) near_abs((got), (want), (tol), #got)
+#define EXACT(got, want) near_abs((got), (want), 0.0, #got)
 
 static const char *const ABCD[4] = {"A", "B", "C", "D"};
 static const char *const LEVEL_ABCD[5] = {"", "A", "B", "C", "D"};
@@ -348,19 +200,19 @@ static void descriptors(void **state)
         if (silk_module_validate(m, &err) != SILK_OK)
             fail_msg("%s", err.message);
     }
-    const silk_module *m = module_named("od_indices");
+    const silk_module *m = find_module("od_indices");
     assert_string_equal(m->inputs[0].role, "flows");
     assert_string_equal(m->inputs[0].indicator, "migrant_stock");
     assert_false(m->inputs[0].optional);
     assert_string_equal(m->inputs[1].role, "population");
     assert_string_equal(m->inputs[1].indicator, "population");
     assert_true(m->inputs[1].optional);
-    m = module_named("od_gini");
+    m = find_module("od_gini");
     assert_string_equal(m->params[0].name, "variant");
     assert_int_equal(m->params[0].type, SILK_PARAM_CHOICE);
     assert_string_equal(m->params[0].choices, "corrected|plane_mulligan");
     assert_string_equal(m->params[0].default_text, "corrected");
-    m = module_named("stock_flows");
+    m = find_module("stock_flows");
     assert_string_equal(m->inputs[0].role, "stock");
     assert_string_equal(m->inputs[0].indicator, "migrant_stock");
     assert_string_equal(m->params[0].name, "method");
@@ -638,7 +490,7 @@ static int load_korea(const char *module)
     }
     fclose(f);
     assert_int_equal(n, 17);
-    qsort(region, 17, sizeof *region, cmp_str);
+    qsort(region, 17, sizeof *region, compare_text);
     destination[0] = "";
     for (size_t i = 0; i < 17; i++)
         destination[i + 1] = region[i];
@@ -703,17 +555,17 @@ static void indices_missing_cell(void **state)
             set_param("missing", "zero");
         assert_int_equal(run(), 0);
         NEAR(by_period("mei", 0), 22.0, 1e-12);
-        assert_int_equal(H.flags[output_named("mei")][0], 0);
+        assert_int_equal(H.output[output_named("mei")].flags[0], 0);
         if (!zero) {
             for (size_t k = 0; k < H.module->n_outputs; k++) {
-                MISSING(H.value[k][1]);
-                assert_int_equal(H.flags[k][1], 0);
+                MISSING(H.output[k].value[1]);
+                assert_int_equal(H.output[k].flags[1], 0);
             }
             continue;
         }
         NEAR(by_period("mei", 1), 20.0, 1e-12);
         NEAR(by_period("connectivity", 1), 11.0 / 12.0, 1e-15);
-        assert_int_equal(H.flags[output_named("mei")][1], FLAG_E);
+        assert_int_equal(H.output[output_named("mei")].flags[1], FLAG_E);
     }
 }
 
@@ -731,8 +583,8 @@ static void indices_all_missing(void **state)
     assert_int_equal(run(), 0);
     NEAR(by_period("mei", 0), 22.0, 1e-12);
     for (size_t k = 0; k < H.module->n_outputs; k++) {
-        MISSING(H.value[k][1]);
-        MISSING(H.value[k][2]);
+        MISSING(H.output[k].value[1]);
+        MISSING(H.output[k].value[2]);
     }
 }
 
@@ -748,13 +600,13 @@ static void indices_one_country(void **state)
     set_cell(1, "A", "", 0, 100, 0);
     assert_int_equal(run(), 0);
     for (size_t k = 0; k < H.module->n_outputs; k++)
-        MISSING(H.value[k][0]);
+        MISSING(H.output[k].value[0]);
 
     start("od_indices", NULL, 0, NULL, 0, 2);
     assert_int_equal(run(), 0);
     for (size_t k = 0; k < H.module->n_outputs; k++) {
-        MISSING(H.value[k][0]);
-        MISSING(H.value[k][1]);
+        MISSING(H.output[k].value[0]);
+        MISSING(H.output[k].value[1]);
     }
 }
 
@@ -776,7 +628,7 @@ static void indices_population(void **state)
     assert_int_equal(run(), 0);
     for (size_t p = 0; p < 3; p++) {
         NEAR(by_period("mei", p), 22.0, 1e-12);
-        assert_int_equal(H.flags[output_named("mei")][p], 0);
+        assert_int_equal(H.output[output_named("mei")].flags[p], 0);
     }
     MISSING(by_period("anmr", 0));
     MISSING(by_period("cmi", 0));
@@ -785,7 +637,7 @@ static void indices_population(void **state)
     MISSING(by_period("cmi", 1));
     NEAR(by_period("anmr", 2), 2.75, 1e-12);
     NEAR(by_period("cmi", 2), 12.5, 1e-12);
-    assert_int_equal(H.flags[output_named("anmr")][2], FLAG_P);
+    assert_int_equal(H.output[output_named("anmr")].flags[2], FLAG_P);
 
     /* the optional input absent: no population figures, the rest kept */
     start("od_indices", ABCD, 4, ABCD, 4, 1);
