@@ -79,10 +79,11 @@ $(BUILD)/tests/modules/%.so: tests/modules/%.c include/silkstat/module.h
 deps:
 	./scripts/install-deps.sh
 
-# The main job: ingest the bundled data, compute trends, draw the charts.
+# The main job: the briefing on the bundled data (scripts/jobs/briefing.ini):
+# ingest, computes, charts and the pack in plots/briefing/.
 run: deps
 	$(MAKE) all
-	./scripts/main-job.sh
+	$(BUILD)/silkstat run scripts/jobs/briefing.ini
 
 # Every test, plain build first, then the same suite under ASan + UBSan.
 test: deps

@@ -2,7 +2,8 @@
 # Install the Debian packages silkstat needs to build, test and benchmark:
 # the libraries and gnuplot; Python with h5py/xarray for the interop test;
 # pandas and R data.table as benchmark peers; clang for `make fuzz`;
-# strace, flock and chattr for the store fault tests.
+# strace, flock and chattr for the store fault tests; headless Chromium
+# and poppler's pdfinfo for the briefing pack's browser and PDF tests.
 # Idempotent: asks dpkg first and calls apt-get only for what is missing.
 # Works as root or through sudo. This is the only place the project
 # installs packages.
@@ -16,6 +17,7 @@ python3 python3-h5py python3-xarray python3-h5netcdf python3-pandas python3-scip
 r-base-core r-cran-data.table time
 clang libclang-rt-14-dev
 strace util-linux e2fsprogs
+chromium poppler-utils
 "
 
 missing=""

@@ -214,5 +214,7 @@ int cmd_forecast(int argc, char **argv);
 int cmd_modules(int argc, char **argv);
 int cmd_compute(int argc, char **argv);
 int cmd_results(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

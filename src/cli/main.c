@@ -27,6 +27,8 @@ static const struct command {
     {"modules", cmd_modules, "list the indicator modules, or show one in full"},
     {"compute", cmd_compute, "run an indicator module; store what it derives"},
     {"results", cmd_results, "list the result tables, or print one as CSV"},
+    {"run", cmd_run, "run a job file: ingest, compute, charts, briefing pack"},
+    {"report", cmd_report, "write a job's briefing pack (HTML, PDF, CSV)"},
 };
 
 static void usage(FILE *out)
