@@ -87,12 +87,7 @@ static int check(const silk_chart_area_spec *spec, silk_error *err)
         return silk_error_set(err, SILK_EINVAL,
                               "chart '%s' has no x where every layer has a "
                               "value", out);
-    for (size_t m = 0; m < spec->n_markers; m++)
-        if (!isfinite(spec->markers[m].x))
-            return silk_error_set(err, SILK_EINVAL,
-                                  "chart marker '%s' has no finite x",
-                                  chart_or_empty(spec->markers[m].label));
-    return SILK_OK;
+    return chart_markers_check(out, spec->markers, spec->n_markers, err);
 }
 
 SILK_API int silk_chart_render_area(const silk_chart_area_spec *spec,

@@ -121,14 +121,10 @@ int chart_lines_plan(chart_lines *cl, const silk_chart_line *lines,
     if (!any)
         return silk_error_set(err, SILK_EINVAL,
                               "chart '%s' has no values to plot", out);
-    if (n_markers > 0 && markers == NULL)
-        return silk_error_set(err, SILK_EINVAL,
-                              "chart '%s' has no marker array", out);
+    int checked = chart_markers_check(out, markers, n_markers, err);
+    if (checked != SILK_OK)
+        return checked;
     for (size_t m = 0; m < n_markers; m++) {
-        if (!isfinite(markers[m].x))
-            return silk_error_set(err, SILK_EINVAL,
-                                  "chart marker '%s' has no finite x",
-                                  chart_or_empty(markers[m].label));
         cl->x_lo = fmin(cl->x_lo, markers[m].x);
         cl->x_hi = fmax(cl->x_hi, markers[m].x);
     }
@@ -254,6 +250,20 @@ void chart_lines_plot(chart_job *job, const chart_lines *cl, size_t from,
                     line_colour(cl, l));
     }
     fputs("\n", f);
+}
+
+int chart_markers_check(const char *out, const silk_chart_marker *markers,
+                        size_t n, silk_error *err)
+{
+    if (n > 0 && markers == NULL)
+        return silk_error_set(err, SILK_EINVAL,
+                              "chart '%s' has no marker array", out);
+    for (size_t m = 0; m < n; m++)
+        if (!isfinite(markers[m].x))
+            return silk_error_set(err, SILK_EINVAL,
+                                  "chart marker '%s' has no finite x",
+                                  chart_or_empty(markers[m].label));
+    return SILK_OK;
 }
 
 void chart_markers(chart_job *job, const silk_chart_marker *markers,

@@ -200,6 +200,11 @@ void chart_value_range(double lo, double hi, double *first, double *last,
  * a second row 14 px higher when they would overlap (plot_px: the plot's
  * width in pixels), and the lines reach up to them; without, the lines
  * span the plot.  front: over the data (areas hide what is behind). */
+/* Checks the markers of the chart at out: an array when n > 0, every x
+ * finite.  SILK_EINVAL with a message naming the chart or the marker. */
+int chart_markers_check(const char *out, const silk_chart_marker *markers,
+                        size_t n, silk_error *err);
+
 void chart_markers(chart_job *job, const silk_chart_marker *markers,
                    size_t n, double x_lo, double x_hi, double plot_px,
                    double label_px, bool labels, bool front);

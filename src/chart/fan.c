@@ -80,12 +80,7 @@ static int check(const silk_chart_fan_spec *spec, silk_error *err)
             below = b[k];
         }
     }
-    for (size_t m = 0; m < spec->n_markers; m++)
-        if (!isfinite(spec->markers[m].x))
-            return silk_error_set(err, SILK_EINVAL,
-                                  "chart marker '%s' has no finite x",
-                                  chart_or_empty(spec->markers[m].label));
-    return SILK_OK;
+    return chart_markers_check(out, spec->markers, spec->n_markers, err);
 }
 
 SILK_API int silk_chart_render_fan(const silk_chart_fan_spec *spec,

@@ -555,6 +555,11 @@ static void test_validation(void **state)
         spec.x = backwards;
         EXPECT_ERROR(silk_chart_render_area, SILK_EINVAL,
                      "chart '%s': x[2] does not increase", out);
+        /* markers counted but not given: refused, never read */
+        spec.x = years;
+        spec.n_markers = 1;
+        EXPECT_ERROR(silk_chart_render_area, SILK_EINVAL,
+                     "chart '%s' has no marker array", out);
     }
     { /* bars */
         const char *labels[31];
