@@ -178,7 +178,7 @@ int cli_indicators(silk_store *store, const char *list, char ***names,
 void cli_indicators_free(char **names, size_t n);
 
 /* Shortest decimal that reads back as the same double; "" for NaN. */
-void cli_number(char *buf, size_t size, double value);
+void cli_number(char buf[SILK_NUMBER_MAX], double value);
 void cli_json_string(FILE *out, const char *text);
 /* A CSV field, quoted if it needs to be (RFC 4180). */
 void cli_csv_field(FILE *out, const char *text);
@@ -189,6 +189,10 @@ typedef struct cli_row {
     FILE *out;
     bool json;
     size_t fields; /* written so far */
+    /* numbers not yet written: a run of them goes out in one fwrite (a
+     * trend table prints four million) */
+    size_t n_pending;
+    char pending[512];
 } cli_row;
 void cli_row_text(cli_row *r, const char *name, const char *text);
 void cli_row_number(cli_row *r, const char *name, double value);

@@ -87,10 +87,10 @@ typedef struct run {
 static void figure(run *r, const char *label, const char *period,
                    double value, uint32_t flags)
 {
-    char number[64], flag_text[SILK_FLAGS_TEXT_MAX];
+    char number[SILK_NUMBER_MAX], flag_text[SILK_FLAGS_TEXT_MAX];
     if (r->fig == NULL)
         return;
-    cli_number(number, sizeof number, value);
+    cli_number(number, value);
     silk_flags_format(flags, flag_text);
     cli_csv_field(r->fig, label);
     fputc(',', r->fig);

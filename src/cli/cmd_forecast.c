@@ -172,7 +172,7 @@ static void print_rows(const silk_cube *cube, const ctx *c, size_t n_jobs,
             row_of(cube, &c->jobs[i], h, label, text, v);
             if (json)
                 fputs(first ? "\n  " : ",\n  ", stdout);
-            cli_row r = {stdout, json, 0};
+            cli_row r = {.out = stdout, .json = json};
             for (size_t k = 0; k < N_COLUMNS; k++) {
                 if (k < N_TEXT)
                     cli_row_text(&r, columns[k], text[k]);

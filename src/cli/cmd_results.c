@@ -37,7 +37,7 @@ static void print_table(const silk_table *t, bool json)
     for (size_t r = 0; r < t->n_rows; r++) {
         if (json)
             printf("%s\n ", r ? "," : "");
-        cli_row row = {stdout, json, 0};
+        cli_row row = {.out = stdout, .json = json};
         for (size_t c = 0; c < t->n_columns; c++) {
             const silk_table_column *col = &t->columns[c];
             if (col->text)

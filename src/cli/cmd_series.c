@@ -144,7 +144,7 @@ int cmd_series(int argc, char **argv)
         silk_flags_format(fl[k], flags);
         if (opt.json)
             fputs(k ? ",\n  " : "\n  ", stdout);
-        cli_row r = {stdout, opt.json, 0};
+        cli_row r = {.out = stdout, .json = opt.json};
         cli_row_text(&r, "period", label);
         cli_row_number(&r, "value", y[k]);
         cli_row_text(&r, "flag", flags);

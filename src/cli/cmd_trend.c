@@ -389,9 +389,13 @@ typedef struct run_ctx {
     const silk_cube *cube;
     const layout *layout;
     bool json;
+    bool print; /* format each row as soon as it is computed */
     job *jobs;
     size_t span;     /* ordinals from the cube's first period to its last */
     double *scratch; /* per thread: 2 * (n_period + 1) + span + 1 */
+    /* each period's ordinal and label, worked out once for the cube */
+    const long *ordinal;
+    const char (*label)[SILK_PERIOD_LABEL_MAX];
     silk_trend_workspace **ws; /* per thread */
 } run_ctx;
 
@@ -406,26 +410,22 @@ static void compute_job(void *arg, size_t i, unsigned thread)
     double *y = t + cube->n_period + 1;
     /* one slot a period, including those absent from the cube's axis */
     double *regular = y + cube->n_period + 1;
-    long base = jb->end > jb->first
-                    ? silk_period_ordinal(cube->period[jb->first])
-                    : 0;
+    const long *ordinal = ctx->ordinal;
+    long base = jb->end > jb->first ? ordinal[jb->first] : 0;
     size_t n_regular =
-        jb->end > jb->first
-            ? (size_t)(silk_period_ordinal(cube->period[jb->end - 1]) - base) +
-                  1
-            : 0;
+        jb->end > jb->first ? (size_t)(ordinal[jb->end - 1] - base) + 1 : 0;
     for (size_t k = 0; k < n_regular; k++)
         regular[k] = NAN;
     size_t n = 0;
     for (size_t p = jb->first; p < jb->end; p++) {
         double v = cube->value[silk_cube_index(cube, jb->o, jb->d, p)];
-        regular[silk_period_ordinal(cube->period[p]) - base] = v;
+        regular[ordinal[p] - base] = v;
         if (isnan(v))
             continue;
         if (n == 0)
             jb->p_first = p;
         jb->p_last = p;
-        t[n] = (double)silk_period_ordinal(cube->period[p]);
+        t[n] = (double)ordinal[p];
         y[n++] = v;
     }
     jb->n = n;
@@ -495,15 +495,13 @@ static void format_job(void *arg, size_t i, unsigned thread)
     (void)thread;
     if (jb->n < 3)
         return;
-    char from[SILK_PERIOD_LABEL_MAX], to[SILK_PERIOD_LABEL_MAX];
-    silk_period_format(cube->period[jb->p_first], from);
-    silk_period_format(cube->period[jb->p_last], to);
+    const char *from = ctx->label[jb->p_first], *to = ctx->label[jb->p_last];
     FILE *f = open_memstream(&jb->text, &jb->text_len);
     if (f == NULL) {
         jb->oom = true;
         return;
     }
-    cli_row r = {f, ctx->json, 0};
+    cli_row r = {.out = f, .json = ctx->json};
     cli_row_text(&r, "indicator", cube->indicator);
     cli_row_text(&r, "origin", cube->origin[jb->o]);
     cli_row_text(&r, "destination", cli_code_label(cube->destination[jb->d]));
@@ -527,6 +525,16 @@ static void format_job(void *arg, size_t i, unsigned thread)
     cli_row_end(&r);
     if (fclose(f) != 0)
         jb->oom = true;
+}
+
+/* One item of the parallel loop: the row's numbers, then its text while
+ * they are still in cache (and without a second pass over the block). */
+static void run_job(void *arg, size_t i, unsigned thread)
+{
+    const run_ctx *ctx = arg;
+    compute_job(arg, i, thread);
+    if (ctx->print)
+        format_job(arg, i, thread);
 }
 
 /* The positions where a new segment starts in series (o, d): a --break
@@ -581,8 +589,9 @@ typedef struct saved {
 
 enum { SAVED_TEXT = 5, SAVED_NUMBERS = 3 };
 
-static void save_rows(saved *s, const silk_cube *cube, const job *jobs,
-                      size_t n)
+static void save_rows(saved *s, const silk_cube *cube,
+                      const char (*label)[SILK_PERIOD_LABEL_MAX],
+                      const job *jobs, size_t n)
 {
     size_t per_row = SAVED_NUMBERS + s->n_values;
     for (size_t i = 0; i < n && !s->failed; i++) {
@@ -604,12 +613,10 @@ static void save_rows(saved *s, const silk_cube *cube, const job *jobs,
             }
             s->cap = cap;
         }
-        char from[SILK_PERIOD_LABEL_MAX], to[SILK_PERIOD_LABEL_MAX];
-        silk_period_format(cube->period[jb->p_first], from);
-        silk_period_format(cube->period[jb->p_last], to);
         const char *texts[SAVED_TEXT] = {
             cube->indicator, cube->origin[jb->o],
-            cli_code_label(cube->destination[jb->d]), from, to};
+            cli_code_label(cube->destination[jb->d]), label[jb->p_first],
+            label[jb->p_last]};
         char **row_text = s->text + s->n * SAVED_TEXT;
         for (size_t k = 0; k < SAVED_TEXT; k++)
             if ((row_text[k] = strdup(texts[k])) == NULL) {
@@ -700,11 +707,20 @@ static int trend_cube(const silk_cube *cube, const cli_options *opt,
     job *jobs = NULL;
     size_t n = 0, cap = 0;
     size_t n_values = out->layout->n_values;
-    run_ctx ctx = {cube, out->layout, out->json, NULL, 0, NULL, NULL};
-    ctx.span = cube->n_period > 0
-                   ? (size_t)(silk_period_ordinal(
-                                  cube->period[cube->n_period - 1]) -
-                              silk_period_ordinal(cube->period[0])) + 1
+    run_ctx ctx = {cube, out->layout, out->json, out->print, NULL, 0, NULL,
+                   NULL, NULL, NULL};
+    long *ordinal = malloc((cube->n_period + 1) * sizeof *ordinal);
+    char (*label)[SILK_PERIOD_LABEL_MAX] =
+        malloc((cube->n_period + 1) * sizeof *label);
+    for (size_t p = 0; ordinal != NULL && label != NULL && p < cube->n_period;
+         p++) {
+        ordinal[p] = silk_period_ordinal(cube->period[p]);
+        silk_period_format(cube->period[p], label[p]);
+    }
+    ctx.ordinal = ordinal;
+    ctx.label = (const char (*)[SILK_PERIOD_LABEL_MAX])label;
+    ctx.span = cube->n_period > 0 && ordinal != NULL
+                   ? (size_t)(ordinal[cube->n_period - 1] - ordinal[0]) + 1
                    : 0;
     ctx.scratch = malloc((size_t)out->threads *
                          (2 * (cube->n_period + 1) + ctx.span + 1) *
@@ -713,7 +729,8 @@ static int trend_cube(const silk_cube *cube, const cli_options *opt,
     double *values = malloc(JOBS_PER_BLOCK * 2 * (n_values + 1) *
                             sizeof *values);
     int status = SILK_OK;
-    if (ctx.scratch == NULL || values == NULL || ctx.ws == NULL)
+    if (ctx.scratch == NULL || values == NULL || ctx.ws == NULL ||
+        ordinal == NULL || label == NULL)
         status = silk_error_set(err, SILK_ENOMEM, "out of memory");
     for (unsigned k = 0; k < out->threads && status == SILK_OK; k++)
         status = silk_trend_workspace_alloc(cube->n_period + 1, &ctx.ws[k],
@@ -732,11 +749,9 @@ static int trend_cube(const silk_cube *cube, const cli_options *opt,
             for (size_t i = 0; i < n; i++)
                 jobs[i].values = values + i * n_values;
             ctx.jobs = jobs;
-            cli_parallel_for(n, out->threads, compute_job, &ctx);
-            if (out->print)
-                cli_parallel_for(n, out->threads, format_job, &ctx);
+            cli_parallel_for(n, out->threads, run_job, &ctx);
             if (out->save != NULL)
-                save_rows(out->save, cube, jobs, n);
+                save_rows(out->save, cube, ctx.label, jobs, n);
             out->all_ok &= flush(jobs, n, out->json, &out->first_object);
             n = 0;
         }
@@ -746,6 +761,8 @@ static int trend_cube(const silk_cube *cube, const cli_options *opt,
     free(values);
     free(jobs);
     free(ctx.scratch);
+    free(ordinal);
+    free(label);
     return status;
 }
 

@@ -626,16 +626,13 @@ nomem:
     return silk_error_set(err, SILK_ENOMEM, "out of memory");
 }
 
-void cli_number(char *buf, size_t size, double value)
+void cli_number(char buf[SILK_NUMBER_MAX], double value)
 {
-    if (isnan(value)) {
+    /* %.15g when it reads back exactly, else %.17g */
+    if (isnan(value))
         buf[0] = '\0';
-        return;
-    }
-    /* %.15g reads back exactly for most data; fall back to 17 digits. */
-    snprintf(buf, size, "%.15g", value);
-    if (strtod(buf, NULL) != value)
-        snprintf(buf, size, "%.17g", value);
+    else
+        silk_number_format(value, buf);
 }
 
 void cli_json_string(FILE *out, const char *text)
@@ -808,8 +805,16 @@ int cli_apply_where(const cli_options *opt, silk_cube **cube, silk_error *err)
     return SILK_OK;
 }
 
+static void row_flush(cli_row *r)
+{
+    if (r->n_pending > 0)
+        fwrite(r->pending, 1, r->n_pending, r->out);
+    r->n_pending = 0;
+}
+
 static void row_member(cli_row *r, const char *name)
 {
+    row_flush(r);
     if (r->json) {
         fputs(r->fields ? ", " : "{", r->out);
         cli_json_string(r->out, name);
@@ -831,14 +836,27 @@ void cli_row_text(cli_row *r, const char *name, const char *text)
 
 void cli_row_number(cli_row *r, const char *name, double value)
 {
-    char buf[32];
-    cli_number(buf, sizeof buf, value);
-    row_member(r, name);
-    fputs(buf[0] == '\0' && r->json ? "null" : buf, r->out);
+    if (r->json) {
+        row_member(r, name);
+        if (isnan(value)) {
+            fputs("null", r->out);
+            return;
+        }
+    } else if (r->fields++) {
+        if (r->n_pending + 1 > sizeof r->pending)
+            row_flush(r);
+        r->pending[r->n_pending++] = ',';
+    }
+    if (isnan(value))
+        return;
+    if (r->n_pending + SILK_NUMBER_MAX > sizeof r->pending)
+        row_flush(r);
+    r->n_pending += silk_number_format(value, r->pending + r->n_pending);
 }
 
 void cli_row_end(cli_row *r)
 {
+    row_flush(r);
     fputs(r->json ? (r->fields ? "}" : "{}") : "\n", r->out);
 }
 
