@@ -13,6 +13,11 @@
  * H5Dwrite pads them), so readers see no difference: only the time
  * changes.
  *
+ * The same threads compress several arrays in one run
+ * (store_h5_deflate_*): the numeric columns of a result table, started
+ * before the table's text columns are written so that the compression
+ * overlaps HDF5's one-string-at-a-time vlen writes.
+ *
  * Reading is the mirror: H5Dread inflates chunk after chunk on one
  * thread (a third of `silkstat trend` on the 10M-row bench store).  The
  * calling thread fetches each chunk's stored bytes with H5Dread_chunk;
@@ -20,6 +25,11 @@
  * is an error, never data), inflates, unshuffles and places it in the
  * array.  Anything else (other filters, another byte order, a chunk that
  * skipped a filter) is left to H5Dread.
+ *
+ * Copying (store_h5_copy_chunks) moves a dataset's chunks from the store
+ * a commit rewrites into the new file as they are stored, after
+ * store_h5_same_chunks found both datasets made alike: nothing is
+ * inflated or deflated again.
  *
  * A separate file because it is the one place that knows the filters'
  * byte formats (and the only user of zlib).
@@ -41,34 +51,52 @@
  * busy while the writer catches up, and a bound on memory. */
 #define SLOTS 16
 #define THREADS_MAX 4
+/* Largest element a fill value buffer holds (the store uses 4 and 8). */
+#define ELEM_MAX 16
+/* A deflater started ahead of its writer (store_h5_deflate_start with
+ * ahead) keeps up to this many bytes of chunks compressed in advance. */
+#define AHEAD_BYTES ((size_t)32 << 20)
 
 typedef struct slot {
     unsigned char *bytes; /* the chunk as stored: deflated, then checksum */
-    size_t size;
+    size_t size, cap;
     bool ready;
 } slot;
 
-typedef struct job {
+/* One array of a deflater, seen as 3-D (pad3). */
+typedef struct part {
     const unsigned char *data;
-    size_t elem;                  /* bytes per element */
+    size_t elem;               /* bytes per element */
+    int rank;
     hsize_t dims[3], chunk[3], grid[3];
-    const unsigned char *fill;    /* one element */
+    const unsigned char *fill; /* one element */
+    size_t chunk_bytes, bound; /* raw and compressBound sizes */
+    size_t first, n_chunks;    /* its chunks' place in the deflater's order */
+} part;
+
+struct store_h5_deflater {
+    part *parts;
+    size_t n_parts;
     int level;
-    size_t chunk_bytes, bound;    /* raw and compressBound sizes */
-    size_t n_chunks;
+    size_t n_chunks;         /* of all parts, in order */
+    size_t raw_max, row_max; /* bytes of the largest chunk, chunk row */
+    size_t n_slots;
+    slot *slots;
     pthread_mutex_t lock;
     pthread_cond_t changed;
     size_t next;    /* the next chunk to compress */
     size_t written; /* chunks handed to HDF5 */
     bool failed;    /* a thread ran out of memory */
-    bool stop;      /* the writer gave up */
-    slot slots[SLOTS];
-} job;
+    bool stop;      /* the writer gave up, or is done */
+    pthread_t helpers[THREADS_MAX];
+    size_t n_helpers;
+};
 
 /* One thread's buffers and deflate stream, kept across chunks. */
 typedef struct scratch {
     unsigned char *raw, *shuffled;
-    unsigned char *fill_row; /* chunk[2] fill values, for padding */
+    unsigned char *fill_row; /* chunk[2] fill values of part fill_of */
+    const part *fill_of;
     z_stream z;
     bool z_ready;
 } scratch;
@@ -259,36 +287,54 @@ static void chunk_at(const hsize_t grid[3], const hsize_t chunk[3],
     offset[0] = (index / grid[1]) * chunk[0];
 }
 
-static void chunk_offset(const job *j, size_t index, hsize_t offset[3])
+/* The part that chunk `index` of d belongs to. */
+static const part *part_of(const store_h5_deflater *d, size_t index)
 {
-    chunk_at(j->grid, j->chunk, index, offset);
+    size_t k = 0;
+    while (k + 1 < d->n_parts && index >= d->parts[k + 1].first)
+        k++;
+    return &d->parts[k];
 }
 
-/* Chunk `index` as stored, into out (j->bound + 4 bytes); its size. */
-static int compress_chunk(const job *j, scratch *s, size_t index,
-                          unsigned char *out, size_t *size)
+/* Chunk `index` as stored, into out (grown to its part's bound + 4
+ * bytes); its size in out->size. */
+static int compress_chunk(const store_h5_deflater *d, scratch *s,
+                          size_t index, slot *out)
 {
+    const part *p = part_of(d, index);
     hsize_t offset[3];
-    size_t e = j->elem, row = (size_t)j->chunk[2] * e, at = 0;
-    size_t n = j->chunk_bytes / e;
+    size_t e = p->elem, row = (size_t)p->chunk[2] * e, at = 0;
+    size_t n = p->chunk_bytes / e;
 
-    chunk_offset(j, index, offset);
+    if (out->cap < p->bound + 4) {
+        unsigned char *grown = realloc(out->bytes, p->bound + 4);
+        if (grown == NULL)
+            return SILK_ENOMEM;
+        out->bytes = grown;
+        out->cap = p->bound + 4;
+    }
+    if (s->fill_of != p) {
+        for (size_t k = 0; k < (size_t)p->chunk[2]; k++)
+            memcpy(s->fill_row + k * e, p->fill, e);
+        s->fill_of = p;
+    }
+    chunk_at(p->grid, p->chunk, index - p->first, offset);
     /* the chunk in C order; outside the dataset, the fill value */
-    for (hsize_t a = 0; a < j->chunk[0]; a++)
-        for (hsize_t b = 0; b < j->chunk[1]; b++, at += row) {
-            hsize_t o = offset[0] + a, d = offset[1] + b;
+    for (hsize_t a = 0; a < p->chunk[0]; a++)
+        for (hsize_t b = 0; b < p->chunk[1]; b++, at += row) {
+            hsize_t o = offset[0] + a, dd = offset[1] + b;
             size_t inside = 0;
-            if (o < j->dims[0] && d < j->dims[1] && offset[2] < j->dims[2]) {
-                hsize_t left = j->dims[2] - offset[2];
-                inside = (size_t)(left < j->chunk[2] ? left : j->chunk[2]);
+            if (o < p->dims[0] && dd < p->dims[1] && offset[2] < p->dims[2]) {
+                hsize_t left = p->dims[2] - offset[2];
+                inside = (size_t)(left < p->chunk[2] ? left : p->chunk[2]);
                 memcpy(s->raw + at,
-                       j->data + (size_t)((o * j->dims[1] + d) * j->dims[2] +
+                       p->data + (size_t)((o * p->dims[1] + dd) * p->dims[2] +
                                           offset[2]) * e,
                        inside * e);
             }
-            if (inside < (size_t)j->chunk[2])
+            if (inside < (size_t)p->chunk[2])
                 memcpy(s->raw + at + inside * e, s->fill_row,
-                       ((size_t)j->chunk[2] - inside) * e);
+                       ((size_t)p->chunk[2] - inside) * e);
         }
     /* shuffle (H5Zshuffle.c): byte k of every element, then byte k + 1;
      * one element is left as it is */
@@ -301,41 +347,37 @@ static int compress_chunk(const job *j, scratch *s, size_t index,
      * + deflate(Z_FINISH); a reset stream gives the same bytes */
     if (!s->z_ready) {
         memset(&s->z, 0, sizeof s->z);
-        if (deflateInit(&s->z, j->level) != Z_OK)
+        if (deflateInit(&s->z, d->level) != Z_OK)
             return SILK_ENOMEM;
         s->z_ready = true;
     } else if (deflateReset(&s->z) != Z_OK) {
         return SILK_ENOMEM;
     }
     s->z.next_in = (Bytef *)(uintptr_t)in;
-    s->z.avail_in = (uInt)j->chunk_bytes;
-    s->z.next_out = out;
-    s->z.avail_out = (uInt)j->bound;
+    s->z.avail_in = (uInt)p->chunk_bytes;
+    s->z.next_out = out->bytes;
+    s->z.avail_out = (uInt)p->bound;
     if (deflate(&s->z, Z_FINISH) != Z_STREAM_END)
         return SILK_ENOMEM;
-    size_t stored = j->bound - s->z.avail_out;
+    size_t stored = p->bound - s->z.avail_out;
     /* Fletcher-32 over the deflated bytes, appended little-endian */
-    uint32_t sum = fletcher32(out, stored);
-    out[stored] = (unsigned char)sum;
-    out[stored + 1] = (unsigned char)(sum >> 8);
-    out[stored + 2] = (unsigned char)(sum >> 16);
-    out[stored + 3] = (unsigned char)(sum >> 24);
-    *size = stored + 4;
+    uint32_t sum = fletcher32(out->bytes, stored);
+    out->bytes[stored] = (unsigned char)sum;
+    out->bytes[stored + 1] = (unsigned char)(sum >> 8);
+    out->bytes[stored + 2] = (unsigned char)(sum >> 16);
+    out->bytes[stored + 3] = (unsigned char)(sum >> 24);
+    out->size = stored + 4;
     return SILK_OK;
 }
 
 /* The buffers of one thread; false without memory. */
-static bool scratch_init(scratch *s, const job *j)
+static bool scratch_init(scratch *s, const store_h5_deflater *d)
 {
     memset(s, 0, sizeof *s);
-    s->raw = malloc(j->chunk_bytes);
-    s->shuffled = malloc(j->chunk_bytes);
-    s->fill_row = malloc((size_t)j->chunk[2] * j->elem);
-    if (s->raw == NULL || s->shuffled == NULL || s->fill_row == NULL)
-        return false;
-    for (size_t k = 0; k < (size_t)j->chunk[2]; k++)
-        memcpy(s->fill_row + k * j->elem, j->fill, j->elem);
-    return true;
+    s->raw = malloc(d->raw_max);
+    s->shuffled = malloc(d->raw_max);
+    s->fill_row = malloc(d->row_max);
+    return s->raw != NULL && s->shuffled != NULL && s->fill_row != NULL;
 }
 
 static void scratch_release(scratch *s)
@@ -348,42 +390,42 @@ static void scratch_release(scratch *s)
 }
 
 /* Compresses the next chunk that has a free slot, if any: returns false
- * when there is none now (or at all).  Called with j->lock held; drops it
+ * when there is none now (or at all).  Called with d->lock held; drops it
  * while compressing. */
-static bool compress_next(job *j, scratch *s)
+static bool compress_next(store_h5_deflater *d, scratch *s)
 {
-    if (j->failed || j->stop || j->next >= j->n_chunks ||
-        j->next >= j->written + SLOTS)
+    if (d->failed || d->stop || d->next >= d->n_chunks ||
+        d->next >= d->written + d->n_slots)
         return false;
-    size_t index = j->next++;
-    slot *out = &j->slots[index % SLOTS];
-    pthread_mutex_unlock(&j->lock);
-    int status = compress_chunk(j, s, index, out->bytes, &out->size);
-    pthread_mutex_lock(&j->lock);
+    size_t index = d->next++;
+    slot *out = &d->slots[index % d->n_slots];
+    pthread_mutex_unlock(&d->lock);
+    int status = compress_chunk(d, s, index, out);
+    pthread_mutex_lock(&d->lock);
     if (status != SILK_OK)
-        j->failed = true;
+        d->failed = true;
     else
         out->ready = true;
-    pthread_cond_broadcast(&j->changed);
+    pthread_cond_broadcast(&d->changed);
     return true;
 }
 
 static void *compress_loop(void *arg)
 {
-    job *j = arg;
+    store_h5_deflater *d = arg;
     scratch s;
-    bool ready = scratch_init(&s, j);
+    bool ready = scratch_init(&s, d);
 
-    pthread_mutex_lock(&j->lock);
+    pthread_mutex_lock(&d->lock);
     if (!ready) {
-        j->failed = true;
-        pthread_cond_broadcast(&j->changed);
+        d->failed = true;
+        pthread_cond_broadcast(&d->changed);
     }
-    while (!j->failed && !j->stop && j->next < j->n_chunks) {
-        if (!compress_next(j, &s))
-            pthread_cond_wait(&j->changed, &j->lock);
+    while (!d->failed && !d->stop && d->next < d->n_chunks) {
+        if (!compress_next(d, &s))
+            pthread_cond_wait(&d->changed, &d->lock);
     }
-    pthread_mutex_unlock(&j->lock);
+    pthread_mutex_unlock(&d->lock);
     scratch_release(&s);
     return NULL;
 }
@@ -394,85 +436,342 @@ static size_t thread_count(void)
     return online < 1 ? 1 : online > THREADS_MAX ? THREADS_MAX : (size_t)online;
 }
 
-int store_h5_write_chunks(hid_t dset, const void *data, size_t elem,
-                          const hsize_t dims[3], const hsize_t chunk[3],
-                          const void *fill, int level, bool *written)
+/* A dataset of rank 1 to 3 seen as 3-D: leading axes of extent 1, so
+ * that a chunk's 3-D offset ends with its offset in the dataset. */
+static bool pad3(int rank, const hsize_t dims[], const hsize_t chunk[],
+                 hsize_t dims3[3], hsize_t chunk3[3])
 {
-    job j;
+    if (rank < 1 || rank > 3)
+        return false;
+    for (int k = 0; k < 3; k++) {
+        int at = k - (3 - rank);
+        dims3[k] = at < 0 ? 1 : dims[at];
+        chunk3[k] = at < 0 ? 1 : chunk[at];
+        if (chunk3[k] == 0)
+            return false;
+    }
+    return true;
+}
+
+int store_h5_deflate_start(const store_h5_array *arrays, size_t n, int level,
+                           bool ahead, store_h5_deflater **out)
+{
+    store_h5_deflater *d = calloc(1, sizeof *d);
+    size_t bound_max = 0;
+
+    *out = NULL;
+    if (d == NULL || (d->parts = calloc(n ? n : 1, sizeof *d->parts)) == NULL) {
+        free(d);
+        return SILK_ENOMEM;
+    }
+    d->n_parts = n;
+    d->level = level;
+    for (size_t k = 0; k < n; k++) {
+        const store_h5_array *a = &arrays[k];
+        part *p = &d->parts[k];
+        if (a->elem == 0 ||
+            !pad3(a->rank, a->dims, a->chunk, p->dims, p->chunk)) {
+            free(d->parts);
+            free(d);
+            return SILK_EINVAL;
+        }
+        p->data = a->data;
+        p->elem = a->elem;
+        p->rank = a->rank;
+        p->fill = a->fill;
+        p->first = d->n_chunks;
+        p->n_chunks = 1;
+        for (int i = 0; i < 3; i++) {
+            p->grid[i] = (p->dims[i] + p->chunk[i] - 1) / p->chunk[i];
+            p->n_chunks *= (size_t)p->grid[i];
+        }
+        p->chunk_bytes = (size_t)(p->chunk[0] * p->chunk[1] * p->chunk[2]) *
+                         p->elem;
+        p->bound = compressBound((uLong)p->chunk_bytes); /* as H5Zdeflate.c */
+        d->n_chunks += p->n_chunks;
+        if (p->chunk_bytes > d->raw_max)
+            d->raw_max = p->chunk_bytes;
+        if ((size_t)p->chunk[2] * p->elem > d->row_max)
+            d->row_max = (size_t)p->chunk[2] * p->elem;
+        if (p->bound > bound_max)
+            bound_max = p->bound;
+    }
+    d->n_slots = SLOTS;
+    if (ahead && AHEAD_BYTES / (bound_max + 4) > d->n_slots)
+        d->n_slots = AHEAD_BYTES / (bound_max + 4);
+    if (d->n_slots > d->n_chunks)
+        d->n_slots = d->n_chunks ? d->n_chunks : 1;
+    d->slots = calloc(d->n_slots, sizeof *d->slots);
+    if (d->slots == NULL) {
+        free(d->parts);
+        free(d);
+        return SILK_ENOMEM;
+    }
+    pthread_mutex_init(&d->lock, NULL);
+    pthread_cond_init(&d->changed, NULL);
+    /* the calling thread compresses too, once it writes */
+    for (size_t k = 1; k < thread_count() && k < d->n_chunks; k++)
+        if (pthread_create(&d->helpers[d->n_helpers], NULL, compress_loop,
+                           d) == 0)
+            d->n_helpers++;
+    *out = d;
+    return SILK_OK;
+}
+
+/* Stops the helpers and waits for them. */
+static void deflate_stop(store_h5_deflater *d)
+{
+    pthread_mutex_lock(&d->lock);
+    d->stop = true;
+    pthread_cond_broadcast(&d->changed);
+    pthread_mutex_unlock(&d->lock);
+    for (size_t k = 0; k < d->n_helpers; k++)
+        pthread_join(d->helpers[k], NULL);
+    d->n_helpers = 0;
+}
+
+int store_h5_deflate_finish(store_h5_deflater *d, const hid_t *dsets,
+                            bool *written)
+{
     scratch mine;
-    pthread_t helpers[THREADS_MAX];
-    size_t n_helpers = 0;
+    bool can_compress = scratch_init(&mine, d);
     int status = SILK_OK;
 
     *written = false;
-    memset(&j, 0, sizeof j);
-    j.data = data;
-    j.elem = elem;
-    j.fill = fill;
-    j.level = level;
-    j.n_chunks = 1;
-    for (int k = 0; k < 3; k++) {
-        j.dims[k] = dims[k];
-        j.chunk[k] = chunk[k];
-        j.grid[k] = (dims[k] + chunk[k] - 1) / chunk[k];
-        j.n_chunks *= (size_t)j.grid[k];
-    }
-    j.chunk_bytes = (size_t)(chunk[0] * chunk[1] * chunk[2]) * elem;
-    j.bound = compressBound((uLong)j.chunk_bytes); /* as H5Zdeflate.c */
-    if (j.n_chunks == 0)
-        return SILK_OK;
-    pthread_mutex_init(&j.lock, NULL);
-    pthread_cond_init(&j.changed, NULL);
-    if (!scratch_init(&mine, &j))
-        status = SILK_ENOMEM;
-    for (size_t k = 0; k < SLOTS; k++)
-        if ((j.slots[k].bytes = malloc(j.bound + 4)) == NULL)
-            status = SILK_ENOMEM;
-    if (status != SILK_OK)
-        goto done;
-    for (size_t k = 1; k < thread_count(); k++)
-        if (pthread_create(&helpers[n_helpers], NULL, compress_loop, &j) == 0)
-            n_helpers++;
-
     /* This thread writes the chunks in order and compresses whenever the
      * next one to write is not ready. */
-    pthread_mutex_lock(&j.lock);
-    while (j.written < j.n_chunks && !j.failed) {
-        slot *next = &j.slots[j.written % SLOTS];
+    pthread_mutex_lock(&d->lock);
+    if (!can_compress && d->n_helpers == 0)
+        d->failed = true;
+    while (d->written < d->n_chunks && !d->failed && !d->stop) {
+        slot *next = &d->slots[d->written % d->n_slots];
         if (!next->ready) {
-            if (!compress_next(&j, &mine))
-                pthread_cond_wait(&j.changed, &j.lock);
+            if (!can_compress || !compress_next(d, &mine))
+                pthread_cond_wait(&d->changed, &d->lock);
             continue;
         }
-        pthread_mutex_unlock(&j.lock);
+        pthread_mutex_unlock(&d->lock);
+        const part *p = part_of(d, d->written);
         hsize_t offset[3];
-        chunk_offset(&j, j.written, offset);
-        herr_t rc = H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset, next->size,
+        chunk_at(p->grid, p->chunk, d->written - p->first, offset);
+        herr_t rc = H5Dwrite_chunk(dsets[p - d->parts], H5P_DEFAULT, 0,
+                                   offset + (3 - p->rank), next->size,
                                    next->bytes);
-        pthread_mutex_lock(&j.lock);
+        pthread_mutex_lock(&d->lock);
         if (rc < 0) {
             status = SILK_ESTORE;
             break;
         }
         next->ready = false;
-        j.written++;
-        pthread_cond_broadcast(&j.changed);
+        d->written++;
+        pthread_cond_broadcast(&d->changed);
     }
-    if (status == SILK_OK && j.failed)
+    if (status == SILK_OK && d->written < d->n_chunks)
         status = SILK_ENOMEM;
-    j.stop = true;
-    pthread_cond_broadcast(&j.changed);
-    pthread_mutex_unlock(&j.lock);
-    for (size_t k = 0; k < n_helpers; k++)
-        pthread_join(helpers[k], NULL);
-    *written = status == SILK_OK;
-
-done:
+    pthread_mutex_unlock(&d->lock);
+    deflate_stop(d);
     scratch_release(&mine);
-    for (size_t k = 0; k < SLOTS; k++)
-        free(j.slots[k].bytes);
-    pthread_cond_destroy(&j.changed);
-    pthread_mutex_destroy(&j.lock);
+    *written = status == SILK_OK;
+    return status;
+}
+
+void store_h5_deflate_free(store_h5_deflater *d)
+{
+    if (d == NULL)
+        return;
+    deflate_stop(d);
+    for (size_t k = 0; k < d->n_slots; k++)
+        free(d->slots[k].bytes);
+    free(d->slots);
+    free(d->parts);
+    pthread_cond_destroy(&d->changed);
+    pthread_mutex_destroy(&d->lock);
+    free(d);
+}
+
+int store_h5_write_chunks(hid_t dset, const void *data, size_t elem, int rank,
+                          const hsize_t dims[], const hsize_t chunk[],
+                          const void *fill, int level, bool *written)
+{
+    store_h5_array array = {.data = data, .elem = elem, .rank = rank,
+                            .fill = fill};
+    store_h5_deflater *d = NULL;
+    int status;
+
+    *written = false;
+    if (rank < 1 || rank > 3)
+        return SILK_OK; /* nothing written: H5Dwrite takes it */
+    for (int k = 0; k < rank; k++) {
+        array.dims[k] = dims[k];
+        array.chunk[k] = chunk[k];
+    }
+    status = store_h5_deflate_start(&array, 1, level, false, &d);
+    if (status == SILK_EINVAL)
+        return SILK_OK;
+    if (status == SILK_OK)
+        status = store_h5_deflate_finish(d, &dset, written);
+    store_h5_deflate_free(d);
+    return status;
+}
+
+herr_t store_h5_write_all(hid_t dset, hid_t file_type, hid_t mem_type,
+                          const void *data, int rank, const hsize_t dims[],
+                          const hsize_t chunk[], const void *fill)
+{
+    bool written = false;
+    if (H5Tequal(file_type, mem_type) > 0) {
+        int status = store_h5_write_chunks(dset, data, H5Tget_size(mem_type),
+                                           rank, dims, chunk, fill,
+                                           DEFLATE_LEVEL, &written);
+        if (status == SILK_ESTORE)
+            return -1;
+        /* out of memory for the threads' buffers: HDF5 writes what is
+         * left, overwriting any chunk written already */
+        if (written)
+            return 0;
+    }
+    return H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+}
+
+/* ------------------------------------------------------------------ */
+/* Copying: chunks moved as stored                                     */
+/* ------------------------------------------------------------------ */
+
+/* Whether filter k of have is filter k of want: the same filter, flags
+ * and parameters.  Shuffle records the element size (elem) when the
+ * dataset is created, so want (not yet used) has none. */
+static bool same_filter(hid_t have, hid_t want, unsigned k, size_t elem)
+{
+    unsigned have_flags = 0, want_flags = 0, config = 0;
+    unsigned have_values[8], want_values[8];
+    size_t n_have = 8, n_want = 8;
+    H5Z_filter_t id = H5Pget_filter2(have, k, &have_flags, &n_have,
+                                     have_values, 0, NULL, &config);
+    if (id < 0 || id != H5Pget_filter2(want, k, &want_flags, &n_want,
+                                       want_values, 0, NULL, &config) ||
+        have_flags != want_flags || n_have > 8 || n_want > 8)
+        return false;
+    if (id == H5Z_FILTER_SHUFFLE)
+        return n_want == 0 && n_have == 1 && have_values[0] == elem;
+    return n_have == n_want &&
+           memcmp(have_values, want_values, n_have * sizeof *have_values) == 0;
+}
+
+bool store_h5_same_chunks(hid_t old, hid_t want, hid_t file_type,
+                          hid_t mem_type, const void *fill, int rank,
+                          const hsize_t dims[])
+{
+    hsize_t chunk[3], have_dims[3], have_max[3], have_chunk[3];
+    hid_t type = -1, space = -1, have = -1;
+    size_t elem = H5Tget_size(file_type);
+    unsigned char have_fill[ELEM_MAX];
+    H5D_fill_value_t fill_status;
+    H5D_fill_time_t have_time, want_time;
+    H5D_alloc_time_t have_alloc, want_alloc;
+    int n_filters;
+    bool same = false;
+
+    if (rank < 1 || rank > 3 || elem == 0 || elem > sizeof have_fill ||
+        H5Tget_size(mem_type) != elem)
+        return false;
+    type = H5Dget_type(old);
+    space = H5Dget_space(old);
+    have = H5Dget_create_plist(old);
+    if (type < 0 || space < 0 || have < 0 ||
+        H5Tequal(type, file_type) <= 0 ||
+        H5Sget_simple_extent_ndims(space) != rank ||
+        H5Sget_simple_extent_dims(space, have_dims, have_max) != rank ||
+        H5Pget_layout(have) != H5D_CHUNKED ||
+        H5Pget_layout(want) != H5D_CHUNKED ||
+        H5Pget_chunk(have, rank, have_chunk) != rank ||
+        H5Pget_chunk(want, rank, chunk) != rank)
+        goto done;
+    for (int k = 0; k < rank; k++)
+        if (have_dims[k] != dims[k] || have_max[k] != H5S_UNLIMITED ||
+            have_chunk[k] != chunk[k])
+            goto done;
+    n_filters = H5Pget_nfilters(have);
+    if (n_filters < 0 || n_filters != H5Pget_nfilters(want))
+        goto done;
+    for (int k = 0; k < n_filters; k++)
+        if (!same_filter(have, want, (unsigned)k, elem))
+            goto done;
+    if (H5Pfill_value_defined(have, &fill_status) < 0 ||
+        fill_status != H5D_FILL_VALUE_USER_DEFINED ||
+        H5Pget_fill_value(have, mem_type, have_fill) < 0 ||
+        memcmp(have_fill, fill, elem) != 0 ||
+        H5Pget_fill_time(have, &have_time) < 0 ||
+        H5Pget_fill_time(want, &want_time) < 0 || have_time != want_time ||
+        H5Pget_alloc_time(have, &have_alloc) < 0 ||
+        H5Pget_alloc_time(want, &want_alloc) < 0 || have_alloc != want_alloc)
+        goto done;
+    same = true;
+done:
+    if (have >= 0)
+        H5Pclose(have);
+    if (space >= 0)
+        H5Sclose(space);
+    if (type >= 0)
+        H5Tclose(type);
+    return same;
+}
+
+int store_h5_copy_chunks(hid_t from, hid_t to, int rank, const hsize_t dims[],
+                         const hsize_t chunk[])
+{
+    hsize_t dims3[3], chunk3[3], grid[3], offset[3];
+    size_t n_chunks = 1, cap = 0;
+    unsigned char *bytes = NULL;
+    int status = SILK_OK;
+
+    if (!pad3(rank, dims, chunk, dims3, chunk3))
+        return SILK_ESTORE;
+    for (int k = 0; k < 3; k++) {
+        grid[k] = (dims3[k] + chunk3[k] - 1) / chunk3[k];
+        n_chunks *= (size_t)grid[k];
+    }
+    /* In chunk order, as store_h5_write_chunks writes them, so the new
+     * file holds them in the same order as a rewrite would. */
+    for (size_t index = 0; index < n_chunks; index++) {
+        const hsize_t *at = offset + (3 - rank);
+        hsize_t size = 0;
+        uint32_t filters = 0;
+
+        chunk_at(grid, chunk3, index, offset);
+        /* As read_raw: the fast lookup first; the walk of the index only
+         * for a chunk it does not find, which stays unwritten (its cells
+         * read as the fill value in both files). */
+        if (H5Dget_chunk_storage_size(from, at, &size) < 0 || size == 0) {
+            unsigned mask = 0;
+            haddr_t addr = 0;
+            size = 0;
+            if (H5Dget_chunk_info_by_coord(from, at, &mask, &addr, &size) <
+                0) {
+                status = SILK_ESTORE;
+                break;
+            }
+            if (size == 0)
+                continue;
+        }
+        if (size > cap) {
+            unsigned char *grown = realloc(bytes, (size_t)size);
+            if (grown == NULL) {
+                status = SILK_ENOMEM;
+                break;
+            }
+            bytes = grown;
+            cap = (size_t)size;
+        }
+        /* the filter mask goes along: a chunk that skipped an optional
+         * filter is still read as it was */
+        if (H5Dread_chunk(from, H5P_DEFAULT, at, &filters, bytes) < 0 ||
+            H5Dwrite_chunk(to, H5P_DEFAULT, filters, at, (size_t)size,
+                           bytes) < 0) {
+            status = SILK_ESTORE;
+            break;
+        }
+    }
+    free(bytes);
     return status;
 }
 
@@ -480,8 +779,6 @@ done:
 /* Reading: the same filters undone on several threads                 */
 /* ------------------------------------------------------------------ */
 
-/* Largest element the fill value buffer holds (the cubes use 4 and 8). */
-#define ELEM_MAX 16
 /* Largest chunk read here: zlib counts in 32-bit lengths, and silkstat's
  * chunks stay under 1 MiB (CHUNK_BYTES_MAX). */
 #define READ_CHUNK_MAX ((size_t)1 << 30)

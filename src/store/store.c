@@ -560,8 +560,39 @@ static bool store_has(const silk_store *store, const char *indicator)
                    sizeof *store->names, compare_names) != NULL;
 }
 
-int silk_store_read(silk_store *store, const char *indicator, silk_cube **out,
-                    silk_error *err)
+/* The cube without value and flags: what silk_cube_alloc makes, the two
+ * grids left NULL. */
+static int shell_alloc(const char *indicator, silk_freq freq, char ***origin,
+                       size_t n_origin, char ***destination,
+                       size_t n_destination, silk_period **period,
+                       size_t n_period, silk_cube **out, silk_error *err)
+{
+    silk_cube *cube = calloc(1, sizeof *cube);
+    *out = NULL;
+    if (cube == NULL || (cube->indicator = strdup(indicator)) == NULL ||
+        (cube->unit = strdup("")) == NULL ||
+        (cube->source = strdup("")) == NULL) {
+        silk_cube_free(cube);
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    }
+    cube->freq = freq;
+    /* the labels and periods read, moved in */
+    cube->origin = *origin;
+    cube->n_origin = n_origin;
+    *origin = NULL;
+    cube->destination = *destination;
+    cube->n_destination = n_destination;
+    *destination = NULL;
+    cube->period = *period;
+    cube->n_period = n_period;
+    *period = NULL;
+    *out = cube;
+    return SILK_OK;
+}
+
+/* silk_store_read; without grids, the cube of store_h5_read_shell. */
+static int read_cube(silk_store *store, const char *indicator, bool grids,
+                     silk_cube **out, silk_error *err)
 {
     hid_t group = -1, value = -1;
     char **origin = NULL, **destination = NULL, **labels = NULL;
@@ -637,19 +668,23 @@ int silk_store_read(silk_store *store, const char *indicator, silk_cube **out,
             goto done;
         }
     }
-    status = silk_cube_alloc(indicator, freq, (const char *const *)origin,
-                             n_origin, (const char *const *)destination,
-                             n_destination, period, n_period, false, &cube,
-                             err);
+    if (grids)
+        status = silk_cube_alloc(indicator, freq, (const char *const *)origin,
+                                 n_origin, (const char *const *)destination,
+                                 n_destination, period, n_period, false,
+                                 &cube, err);
+    else
+        status = shell_alloc(indicator, freq, &origin, n_origin, &destination,
+                             n_destination, &period, n_period, &cube, err);
     if (status != SILK_OK)
         goto done;
     status = silk_cube_set_unit(cube, unit, err);
     if (status == SILK_OK)
         status = silk_cube_set_source(cube, source, err);
-    if (status == SILK_OK)
+    if (status == SILK_OK && grids)
         status = read_grid(group, "value", H5T_NATIVE_DOUBLE, cube,
                            cube->value, store->path, err);
-    if (status == SILK_OK)
+    if (status == SILK_OK && grids)
         status = read_grid(group, "flags", H5T_NATIVE_UINT32, cube,
                            cube->flags, store->path, err);
     if (status == SILK_OK) {
@@ -680,6 +715,23 @@ done:
     if (group >= 0)
         H5Gclose(group);
     return status;
+}
+
+int silk_store_read(silk_store *store, const char *indicator, silk_cube **out,
+                    silk_error *err)
+{
+    return read_cube(store, indicator, true, out, err);
+}
+
+int store_h5_read_shell(silk_store *store, const char *indicator,
+                        silk_cube **out, silk_error *err)
+{
+    return read_cube(store, indicator, false, out, err);
+}
+
+hid_t store_h5_file(const silk_store *store)
+{
+    return store->file;
 }
 
 /* ------------------------------------------------------------------ */

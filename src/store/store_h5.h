@@ -73,6 +73,15 @@ int store_h5_read_labels(hid_t group, const char *name, const char *path,
 int store_h5_read_text_attr(hid_t obj, const char *name, const char *path,
                             const char *where, char **out, silk_error *err);
 
+/* The cube of indicator as silk_store_read reads it (labels, attributes,
+ * detail, derivation record) but for value and flags, left NULL: for a
+ * commit that copies those two as stored.  Free with silk_cube_free. */
+int store_h5_read_shell(silk_store *store, const char *indicator,
+                        silk_cube **out, silk_error *err);
+
+/* The store's open file (owned by the store: do not close it). */
+hid_t store_h5_file(const silk_store *store);
+
 /* The categorical detail of a cube (detail_h5.c): written into the
  * indicator's group as detail/ (period_scale: the group's period scale,
  * attached to the detail's period axis); read into cube->detail. */
@@ -89,6 +98,13 @@ int store_h5_write_table(hid_t results, const silk_table *table,
                          silk_error *err);
 int store_h5_read_table(hid_t results, const char *name, const char *path,
                         silk_table **out, silk_error *err);
+/* Carries the table name of the old store's group old_results over into
+ * results, as store_h5_read_table then store_h5_write_table (keeping its
+ * created time) would, but with the stored chunks of its numeric columns
+ * copied without inflating and deflating them when they are made as
+ * store_h5_write_table makes them (else they are read and rewritten). */
+int store_h5_copy_table(hid_t results, hid_t old_results, const char *name,
+                        const char *path, silk_error *err);
 
 /* Provenance rows as HDF5 reads and writes them. */
 typedef struct store_prov_row {
