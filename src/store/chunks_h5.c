@@ -11,7 +11,10 @@
  * H5Dwrite_chunk on the calling thread.  Each chunk's stored bytes are
  * those H5Dwrite would store (edge chunks padded with the fill value, as
  * H5Dwrite pads them), so readers see no difference: only the time
- * changes.
+ * changes.  A cube's chunks that hold only the fill value (no data for
+ * 64 corridors: most of a sparse table such as UNHCR's) are not stored
+ * at all and read back as the fill value; compressing them was a third
+ * of ingesting UNHCR's population table.
  *
  * The same threads compress several arrays in one run
  * (store_h5_deflate_*): the numeric columns of a result table, started
@@ -71,6 +74,7 @@ typedef struct part {
     int rank;
     hsize_t dims[3], chunk[3], grid[3];
     const unsigned char *fill; /* one element */
+    bool skip_fill;            /* store_h5_array's */
     size_t chunk_bytes, bound; /* raw and compressBound sizes */
     size_t first, n_chunks;    /* its chunks' place in the deflater's order */
 } part;
@@ -337,6 +341,16 @@ static int compress_chunk(const store_h5_deflater *d, scratch *s,
                 memcpy(s->raw + at + inside * e, s->fill_row,
                        ((size_t)p->chunk[2] - inside) * e);
         }
+    /* nothing but fill: size 0, and the writer skips it */
+    if (p->skip_fill) {
+        bool empty = true;
+        for (size_t r = 0; r < p->chunk_bytes && empty; r += row)
+            empty = memcmp(s->raw + r, s->fill_row, row) == 0;
+        if (empty) {
+            out->size = 0;
+            return SILK_OK;
+        }
+    }
     /* shuffle (H5Zshuffle.c): byte k of every element, then byte k + 1;
      * one element is left as it is */
     const unsigned char *in = s->raw;
@@ -480,6 +494,7 @@ int store_h5_deflate_start(const store_h5_array *arrays, size_t n, int level,
         p->elem = a->elem;
         p->rank = a->rank;
         p->fill = a->fill;
+        p->skip_fill = a->skip_fill;
         p->first = d->n_chunks;
         p->n_chunks = 1;
         for (int i = 0; i < 3; i++) {
@@ -555,9 +570,11 @@ int store_h5_deflate_finish(store_h5_deflater *d, const hid_t *dsets,
         const part *p = part_of(d, d->written);
         hsize_t offset[3];
         chunk_at(p->grid, p->chunk, d->written - p->first, offset);
-        herr_t rc = H5Dwrite_chunk(dsets[p - d->parts], H5P_DEFAULT, 0,
-                                   offset + (3 - p->rank), next->size,
-                                   next->bytes);
+        herr_t rc = next->size == 0
+                        ? 0 /* all fill: left unwritten */
+                        : H5Dwrite_chunk(dsets[p - d->parts], H5P_DEFAULT, 0,
+                                         offset + (3 - p->rank), next->size,
+                                         next->bytes);
         pthread_mutex_lock(&d->lock);
         if (rc < 0) {
             status = SILK_ESTORE;
@@ -595,7 +612,7 @@ int store_h5_write_chunks(hid_t dset, const void *data, size_t elem, int rank,
                           const void *fill, int level, bool *written)
 {
     store_h5_array array = {.data = data, .elem = elem, .rank = rank,
-                            .fill = fill};
+                            .fill = fill, .skip_fill = true};
     store_h5_deflater *d = NULL;
     int status;
 

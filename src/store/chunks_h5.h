@@ -16,9 +16,11 @@
  * Fletcher-32 (in that order), from data (C order, elem bytes per
  * element, already in the file's byte order): the bytes H5Dwrite would
  * store, compressed on up to four threads, written in chunk order.  Cells
- * of edge chunks past the dataset hold fill (one element).  Returns
+ * of edge chunks past the dataset hold fill (one element).  A chunk that
+ * holds nothing but fill is not written at all: dset's fill value must
+ * be fill, set by the user, so that it reads back the same.  Returns
  * SILK_OK, SILK_ENOMEM or SILK_ESTORE (HDF5's error stack left for
- * store_h5_fail); *written says whether every chunk was written. */
+ * store_h5_fail); *written says whether every chunk was handled. */
 int store_h5_write_chunks(hid_t dset, const void *data, size_t elem, int rank,
                           const hsize_t dims[], const hsize_t chunk[],
                           const void *fill, int level, bool *written);
@@ -46,6 +48,10 @@ typedef struct store_h5_array {
     int rank;                  /* 1 to 3 */
     hsize_t dims[3], chunk[3]; /* the first rank entries */
     const void *fill;          /* one element, for the edge chunks */
+    /* leave a chunk that holds nothing but fill unwritten: only for a
+     * dataset whose fill value is fill, set by the user (it reads back
+     * as that fill value, from H5Dread as from the parallel read) */
+    bool skip_fill;
 } store_h5_array;
 
 typedef struct store_h5_deflater store_h5_deflater;

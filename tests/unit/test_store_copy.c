@@ -21,7 +21,9 @@
  *   4. result tables: a new table's numeric chunks are those H5Dwrite
  *      stores; an old table carried over reads back identically with its
  *      numeric chunks copied byte for byte, or rewritten when one of its
- *      columns is made otherwise.
+ *      columns is made otherwise;
+ *   5. a cube's chunks that hold only the fill value are not stored and
+ *      read back as the fill.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1051,6 +1053,103 @@ static void test_tables(void **state)
     silk_table_free(big);
 }
 
+/* 5. A cube's chunks that hold nothing but the fill value are not
+ * stored (store_h5_write_chunks, skip_fill) and read back as the fill:
+ * "sparse" has 3 origins x 100 destinations (chunks of 64, so two along
+ * destination) x 3 years; numbers for origin O00 in 2021 (every
+ * destination, so the axes hold all 100), for origin O01 and
+ * destinations below D0A (its first chunk), and one missing value with a
+ * flag (origin O02, destination D1Y, in the second chunk).  Of the 6
+ * chunks of each grid, the value grid stores the 3 with numbers, and the
+ * flags grid those whose flags are not all 0. */
+static void test_fill_chunks_unwritten(void **state)
+{
+    (void)state;
+    char store[512], origin[4], destination[4];
+    in_dir("sparse.h5", store, sizeof store);
+    silk_batch *batch = NULL;
+    silk_error err = {0};
+    assert_int_equal(silk_batch_alloc(&batch, &err), SILK_OK);
+    for (size_t o = 0; o < 3; o++)
+        for (size_t d = 0; d < 100; d++)
+            for (int y = 2021; y < 2024; y++) {
+                label('O', o, origin);
+                label('D', d, destination);
+                if (o == 1 && d < 10)
+                    put(batch, "sparse", origin, destination, y,
+                        (double)(d * 10 + (size_t)y - 2021), 0, "persons",
+                        "test");
+                else if (o == 2 && d == 70 && y == 2022)
+                    put(batch, "sparse", origin, destination, y, NAN,
+                        SILK_FLAG('p'), "persons", "test");
+                else if (o == 0 && y == 2021)
+                    put(batch, "sparse", origin, destination, y, (double)d,
+                        0, "persons", "test");
+            }
+    commit_ok(store, batch);
+    silk_batch_free(batch);
+
+    silk_cube *cube = read_cube(store, "sparse");
+    assert_int_equal(cube->n_origin, 3);
+    assert_int_equal(cube->n_destination, 100);
+    assert_int_equal(cube->n_period, 3);
+    size_t numbers = 0;
+    for (size_t o = 0; o < 3; o++)
+        for (size_t d = 0; d < 100; d++)
+            for (size_t p = 0; p < 3; p++) {
+                size_t at = silk_cube_index(cube, o, d, p);
+                if (o == 1 && d < 10) {
+                    assert_true(cube->value[at] == (double)(d * 10 + p));
+                    numbers++;
+                } else if (o == 0 && p == 0) {
+                    assert_true(cube->value[at] == (double)d);
+                    numbers++;
+                } else {
+                    assert_true(isnan(cube->value[at]));
+                }
+                if (o == 2 && d == 70 && p == 1)
+                    assert_true(cube->flags[at] & SILK_FLAG('p'));
+                else if (!(o == 1 && d < 10))
+                    assert_false(cube->flags[at] & SILK_FLAG('p'));
+            }
+    assert_int_equal(numbers, 130);
+
+    /* the chunks stored: those with any element other than the fill */
+    static const char *const grids[2] = {"value", "flags"};
+    hid_t file = H5Fopen(store, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(file >= 0);
+    for (int g = 0; g < 2; g++) {
+        char where[64];
+        snprintf(where, sizeof where, "/indicators/sparse/%s", grids[g]);
+        hid_t dset = H5Dopen2(file, where, H5P_DEFAULT);
+        assert_true(dset >= 0);
+        hsize_t stored = 0;
+        hid_t space = H5Dget_space(dset);
+        assert_true(space >= 0);
+        assert_true(H5Dget_num_chunks(dset, space, &stored) >= 0);
+        H5Sclose(space);
+        size_t want = 0;
+        for (size_t o = 0; o < 3; o++)
+            for (size_t first = 0; first < 100; first += 64) {
+                bool any = false;
+                for (size_t d = first; d < first + 64 && d < 100; d++)
+                    for (size_t p = 0; p < 3; p++) {
+                        size_t at = silk_cube_index(cube, o, d, p);
+                        any |= g == 0 ? !isnan(cube->value[at])
+                                      : cube->flags[at] != 0;
+                    }
+                want += any;
+            }
+        assert_int_equal(stored, want);
+        assert_true(want < 6);
+        if (g == 0)
+            assert_int_equal(want, 3);
+        H5Dclose(dset);
+    }
+    H5Fclose(file);
+    silk_cube_free(cube);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1062,6 +1161,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_copy_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fill_chunks_unwritten, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
