@@ -1,8 +1,8 @@
 /*
  * fixture.h: what the format tests share (header-only, included by one
  * test file each after <cmocka.h>): a temporary folder for files a test
- * writes, a country table loaded once, and the cube of one indicator of a
- * batch.
+ * writes, a country table loaded once, the cube of one indicator of a
+ * batch, and the comparison of two cubes' axes.
  *
  *     static int setup(void **state) { (void)state;
  *         return fixture_setup(DATA "countries.csv"); }
@@ -92,6 +92,25 @@ static inline silk_cube *cube_of(const silk_batch *batch,
         }
     fail_msg("no indicator '%s' in the batch", indicator);
     return NULL;
+}
+
+/* Two cubes with the same name, unit, source, frequency and axes (each
+ * test then compares the cells as strictly as it needs). */
+static inline void expect_same_axes(const silk_cube *a, const silk_cube *b)
+{
+    assert_string_equal(a->indicator, b->indicator);
+    assert_string_equal(a->unit, b->unit);
+    assert_string_equal(a->source, b->source);
+    assert_int_equal(a->freq, b->freq);
+    assert_int_equal(a->n_origin, b->n_origin);
+    assert_int_equal(a->n_destination, b->n_destination);
+    assert_int_equal(a->n_period, b->n_period);
+    for (size_t i = 0; i < a->n_origin; i++)
+        assert_string_equal(a->origin[i], b->origin[i]);
+    for (size_t i = 0; i < a->n_destination; i++)
+        assert_string_equal(a->destination[i], b->destination[i]);
+    for (size_t i = 0; i < a->n_period; i++)
+        assert_int_equal(silk_period_compare(a->period[i], b->period[i]), 0);
 }
 
 #endif

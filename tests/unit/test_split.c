@@ -149,19 +149,7 @@ static void read_with(const char *mode, const char *const *files,
 
 static void same_cube(const silk_cube *a, const silk_cube *b)
 {
-    assert_string_equal(a->indicator, b->indicator);
-    assert_string_equal(a->unit, b->unit);
-    assert_string_equal(a->source, b->source);
-    assert_int_equal(a->freq, b->freq);
-    assert_int_equal(a->n_origin, b->n_origin);
-    assert_int_equal(a->n_destination, b->n_destination);
-    assert_int_equal(a->n_period, b->n_period);
-    for (size_t i = 0; i < a->n_origin; i++)
-        assert_string_equal(a->origin[i], b->origin[i]);
-    for (size_t i = 0; i < a->n_destination; i++)
-        assert_string_equal(a->destination[i], b->destination[i]);
-    for (size_t i = 0; i < a->n_period; i++)
-        assert_int_equal(silk_period_compare(a->period[i], b->period[i]), 0);
+    expect_same_axes(a, b);
     size_t cells = a->n_origin * a->n_destination * a->n_period;
     for (size_t i = 0; i < cells; i++) {
         assert_int_equal(a->set[i], b->set[i]);

@@ -204,15 +204,7 @@ static void assert_same_detail(const silk_detail *a, const silk_detail *b,
 static void assert_same_cube(const silk_cube *a, const silk_cube *b)
 {
     size_t total = a->n_origin * a->n_destination * a->n_period;
-    assert_string_equal(a->indicator, b->indicator);
-    assert_string_equal(a->unit, b->unit);
-    assert_string_equal(a->source, b->source);
-    assert_int_equal(a->freq, b->freq);
-    assert_int_equal(a->n_origin, b->n_origin);
-    assert_int_equal(a->n_destination, b->n_destination);
-    assert_int_equal(a->n_period, b->n_period);
-    assert_same_labels(a->origin, b->origin, a->n_origin);
-    assert_same_labels(a->destination, b->destination, a->n_destination);
+    expect_same_axes(a, b);
     assert_memory_equal(a->period, b->period, a->n_period * sizeof *a->period);
     assert_memory_equal(a->value, b->value, total * sizeof(double));
     assert_memory_equal(a->flags, b->flags, total * sizeof(uint32_t));
