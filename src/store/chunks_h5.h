@@ -15,8 +15,8 @@
  * with chunks of chunk and the filters shuffle, deflate at level and
  * Fletcher-32 (in that order), from data (C order, elem bytes per
  * element, already in the file's byte order), compressed on up to four
- * threads with the run-length strategy (see runs below), written in
- * chunk order.  Cells of edge chunks past the dataset hold fill (one
+ * threads with zlib's run-length strategy (chunks_h5.c says why),
+ * written in chunk order.  Cells of edge chunks past the dataset hold fill (one
  * element).  A chunk that holds nothing but fill is not written at all:
  * dset's fill value must be fill, set by the user, so that it reads back
  * the same.  Returns
@@ -53,11 +53,6 @@ typedef struct store_h5_array {
      * dataset whose fill value is fill, set by the user (it reads back
      * as that fill value, from H5Dread as from the parallel read) */
     bool skip_fill;
-    /* deflate with zlib's run-length strategy (Z_RLE) instead of the
-     * default one: still a deflate stream any reader inflates; on
-     * shuffled cubes (runs of NaN and zero bytes) 15% faster and 10-45%
-     * smaller than level 1's, not on a table's varied numbers */
-    bool runs;
 } store_h5_array;
 
 typedef struct store_h5_deflater store_h5_deflater;
