@@ -197,17 +197,8 @@ SILK_API int silk_chart_render_area(const silk_chart_area_spec *spec,
     double s = job.s;
     double right = 1 - (widest + 46) / (double)job.width;
     right = fmax(0.62, fmin(0.96, right));
-    fputs("set border 1 lw 1 lc rgb '#999999'\n", f);
-    fprintf(f, "set lmargin at screen 0.065\nset rmargin at screen %.4f\n"
-               "set tmargin at screen 0.78\nset bmargin at screen 0.12\n",
-            right);
-    fprintf(f, "set xrange [%.17g:%.17g]\n", x_lo, x_hi);
-    fprintf(f, "set yrange [%.17g:%.17g]\n", y_first, y_last);
-    double x_step = chart_year_step(x_hi - x_lo, 10);
-    fprintf(f, "set xtics %.17g, %.17g nomirror out scale 0.6 format '%%.0f' "
-               "textcolor rgb '#555555' font ',%.2f'\n",
-            ceil(x_lo / x_step) * x_step, x_step, 13.5 * s);
-    chart_value_tics(&job, "y", y_first, y_last, y_step);
+    chart_time_axes(&job, right, x_lo, x_hi, chart_year_step(x_hi - x_lo, 10),
+                    y_first, y_last, y_step);
     /* The grid behind the fills, which let it show through faintly, so
      * levels can be read across the stack. */
     fputs("set grid noxtics ytics back lt 1 lw 1 lc rgb '#cccccc' dt 3\n",

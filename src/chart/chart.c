@@ -378,19 +378,11 @@ static int render_lines(const silk_chart_spec *spec,
 
     FILE *f = job.body;
     double s = job.s;
-    fputs("set border 1 lw 1 lc rgb '#999999'\n", f);
     /* Room on the right for the longest direct label. */
     double right = 1 - 0.03 - 0.0075 * (double)cl.label_chars;
     right = fmax(0.70, fmin(0.96, right));
-    fprintf(f, "set lmargin at screen 0.065\nset rmargin at screen %.4f\n"
-               "set tmargin at screen 0.78\nset bmargin at screen 0.12\n",
-            right);
-    fprintf(f, "set xrange [%.17g:%.17g]\n", cl.x_lo, cl.x_hi);
-    fprintf(f, "set yrange [%.17g:%.17g]\n", y_first, y_last);
-    fprintf(f, "set xtics %.17g, %.17g nomirror out scale 0.6 format '%%.0f' "
-               "textcolor rgb '#555555' font ',%.2f'\n",
-            ceil(cl.x_lo / x_step) * x_step, x_step, 13.5 * s);
-    chart_value_tics(&job, "y", y_first, y_last, y_step);
+    chart_time_axes(&job, right, cl.x_lo, cl.x_hi, x_step, y_first, y_last,
+                    y_step);
     fputs("set grid noxtics ytics lt 1 lw 1 lc rgb '#cccccc' dt 3\n", f);
 
     chart_titles(&job, spec->title, spec->subtitle, spec->y_label,

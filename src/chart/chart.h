@@ -146,6 +146,14 @@ void chart_key(chart_job *job, double right_px, size_t n,
                const char *const *texts, const char *const *colours,
                bool dots);
 
+/* The frame of a chart over years (line, area, fan): the axis line, the
+ * plot area from 0.065 to right (screen fractions), x from x_lo to x_hi
+ * with a year tick every x_step, and the value axis from y_first to
+ * y_last by y_step (chart_value_tics). */
+void chart_time_axes(chart_job *job, double right, double x_lo,
+                     double x_hi, double x_step, double y_first,
+                     double y_last, double y_step);
+
 /* Step between year ticks giving at most max_ticks ticks over span. */
 double chart_year_step(double span, double max_ticks);
 

@@ -187,17 +187,8 @@ SILK_API int silk_chart_render_fan(const silk_chart_fan_spec *spec,
                            chart_text_px("95%", 11, false));
     double right = 1 - (label_px + 46) / job.width;
     right = fmax(0.70, fmin(0.96, right));
-    fputs("set border 1 lw 1 lc rgb '#999999'\n", f);
-    fprintf(f, "set lmargin at screen 0.065\nset rmargin at screen %.4f\n"
-               "set tmargin at screen 0.78\nset bmargin at screen 0.12\n",
-            right);
-    fprintf(f, "set xrange [%.17g:%.17g]\n", x_lo, x_hi);
-    fprintf(f, "set yrange [%.17g:%.17g]\n", y_first, y_last);
-    double x_step = chart_year_step(x_hi - x_lo, 10);
-    fprintf(f, "set xtics %.17g, %.17g nomirror out scale 0.6 format '%%.0f' "
-               "textcolor rgb '#555555' font ',%.2f'\n",
-            ceil(x_lo / x_step) * x_step, x_step, 13.5 * s);
-    chart_value_tics(&job, "y", y_first, y_last, y_step);
+    chart_time_axes(&job, right, x_lo, x_hi, chart_year_step(x_hi - x_lo, 10),
+                    y_first, y_last, y_step);
     fputs("set grid noxtics ytics lt 1 lw 1 lc rgb '#cccccc' dt 3\n", f);
     chart_titles(&job, spec->frame.title, spec->frame.subtitle,
                  spec->frame.y_label, spec->frame.source);

@@ -148,6 +148,23 @@ void chart_value_tics(chart_job *job, const char *axis, double first,
             13.5 * job->s);
 }
 
+void chart_time_axes(chart_job *job, double right, double x_lo,
+                     double x_hi, double x_step, double y_first,
+                     double y_last, double y_step)
+{
+    FILE *f = job->body;
+    fputs("set border 1 lw 1 lc rgb '#999999'\n", f);
+    fprintf(f, "set lmargin at screen 0.065\nset rmargin at screen %.4f\n"
+               "set tmargin at screen 0.78\nset bmargin at screen 0.12\n",
+            right);
+    fprintf(f, "set xrange [%.17g:%.17g]\n", x_lo, x_hi);
+    fprintf(f, "set yrange [%.17g:%.17g]\n", y_first, y_last);
+    fprintf(f, "set xtics %.17g, %.17g nomirror out scale 0.6 format '%%.0f' "
+               "textcolor rgb '#555555' font ',%.2f'\n",
+            ceil(x_lo / x_step) * x_step, x_step, 13.5 * job->s);
+    chart_value_tics(job, "y", y_first, y_last, y_step);
+}
+
 double chart_year_step(double span, double max_ticks)
 {
     static const double steps[] = {1, 2, 5, 10, 20, 50, 100, 200, 500};
