@@ -21,82 +21,7 @@
 #include "chart/chart.h"
 #include "silkstat.h"
 
-/* ---- helpers ---------------------------------------------------------- */
-
-static char *path_in(const char *dir, const char *name)
-{
-    static char buf[8][512];
-    static int next;
-    char *p = buf[next++ % 8];
-    snprintf(p, 512, "%s/%s", dir, name);
-    return p;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)n + 1);
-    size_t got = fread(text, 1, (size_t)n, f);
-    text[got] = '\0';
-    fclose(f);
-    if (len)
-        *len = got;
-    return text;
-}
-
-/* Names in dir starting with '.', other than . and .. (temporary images). */
-static int hidden_files(const char *dir)
-{
-    int n = 0;
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL)
-        if (e->d_name[0] == '.' && strcmp(e->d_name, ".") &&
-            strcmp(e->d_name, ".."))
-            n++;
-    if (d)
-        closedir(d);
-    return n;
-}
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            unlink(path_in(dir, e->d_name));
-    if (d)
-        closedir(d);
-    rmdir(dir);
-}
-
-static int setup_dir(void **state)
-{
-    char *dir = strdup("/tmp/silk_chart_XXXXXX");
-    if (mkdtemp(dir) == NULL)
-        return -1;
-    *state = dir;
-    return 0;
-}
-
-static int teardown_dir(void **state)
-{
-    remove_tree(*state);
-    free(*state);
-    return 0;
-}
+#include "chart_files.h"
 
 static const double years[] = {2019, 2020, 2021, 2022, 2023, 2024};
 static const double counts[] = {1.2e6, 1.5e6, NAN, 1.1e6, 9.5e5, 1.3e6};
@@ -251,7 +176,7 @@ static void render_format(const char *dir, const char *name,
     snprintf(dat, sizeof dat, "%s.dat", stem);
     assert_true(exists(path_in(dir, gp)));
     assert_true(exists(path_in(dir, dat)));
-    assert_int_equal(hidden_files(dir), 0);
+    assert_int_equal(count_files(dir, 1), 0);
 }
 
 static void test_render_png_svg_pdf(void **state)
@@ -466,7 +391,7 @@ static void test_errors(void **state)
                         "file or directory (install gnuplot or give its "
                         "path)");
     assert_false(exists(out));
-    assert_int_equal(hidden_files(dir), 0);
+    assert_int_equal(count_files(dir, 1), 0);
 
     /* A program that fails without output: the exit status is named. */
     spec.gnuplot = "false";
@@ -481,7 +406,7 @@ static void test_errors(void **state)
     snprintf(want, sizeof want, "gnuplot wrote no image for '%s'", out);
     assert_string_equal(err.message, want);
     assert_false(exists(out));
-    assert_int_equal(hidden_files(dir), 0);
+    assert_int_equal(count_files(dir, 1), 0);
 }
 
 /* gnuplot's own complaint reaches the message: a script it rejects. */
