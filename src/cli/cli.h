@@ -177,7 +177,7 @@ int cli_indicators(silk_store *store, const char *list, char ***names,
                    size_t *n, silk_error *err);
 void cli_indicators_free(char **names, size_t n);
 
-/* Shortest decimal that reads back as the same double; "" for NaN. */
+/* A number as every table prints it (silk_number_format); "" for NaN. */
 void cli_number(char buf[SILK_NUMBER_MAX], double value);
 void cli_json_string(FILE *out, const char *text);
 /* A CSV field, quoted if it needs to be (RFC 4180). */

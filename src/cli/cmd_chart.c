@@ -446,6 +446,21 @@ static size_t latest_period(const run *r)
     return SIZE_MAX;
 }
 
+/* The period of a one-period chart (bars, heatmap): --period, or the
+ * latest with a value in the selection. */
+static int snapshot_period(run *r, size_t *p)
+{
+    if (r->opt.period != NULL)
+        return find_period(r, r->opt.period, "--period", p, &r->err)
+                   ? SILK_OK
+                   : r->err.code;
+    if ((*p = latest_period(r)) == SIZE_MAX)
+        return silk_error_set(&r->err, SILK_ENOTFOUND,
+                              "no values for indicator '%s' in the selection",
+                              r->cube->indicator);
+    return SILK_OK;
+}
+
 /* ---- line, multiples, fan: series over time ------------------------- */
 
 typedef struct series_set {
@@ -827,14 +842,9 @@ static int draw_bars(run *r)
     if (!parse_count(r->opt.top, "top", 10, 1, SILK_CHART_MAX_BARS, &top,
                      &r->err))
         return SILK_EINVAL;
-    if (r->opt.period != NULL) {
-        if (!find_period(r, r->opt.period, "--period", &p, &r->err))
-            return r->err.code;
-    } else if ((p = latest_period(r)) == SIZE_MAX) {
-        return silk_error_set(&r->err, SILK_ENOTFOUND,
-                              "no values for indicator '%s' in the selection",
-                              cube->indicator);
-    }
+    rc = snapshot_period(r, &p);
+    if (rc != SILK_OK)
+        return rc;
     rc = make_categories(r, p, &cats, &n_cats, &r->err);
     if (rc != SILK_OK)
         return rc;
@@ -986,14 +996,9 @@ static int draw_heatmap(run *r)
     if (!parse_count(r->opt.top, "top", 12, 1, SILK_CHART_MAX_CELLS_AXIS,
                      &top, &r->err))
         return SILK_EINVAL;
-    if (r->opt.period != NULL) {
-        if (!find_period(r, r->opt.period, "--period", &p, &r->err))
-            return r->err.code;
-    } else if ((p = latest_period(r)) == SIZE_MAX) {
-        return silk_error_set(&r->err, SILK_ENOTFOUND,
-                              "no values for indicator '%s' in the selection",
-                              cube->indicator);
-    }
+    rc = snapshot_period(r, &p);
+    if (rc != SILK_OK)
+        return rc;
     /* Rows: origins ranked by their total over the selected destinations;
      * columns: destinations ranked by their total over the kept rows. */
     category *rows = NULL, *cols = NULL;

@@ -399,7 +399,7 @@ typedef struct run_ctx {
     silk_trend_workspace **ws; /* per thread */
 } run_ctx;
 
-/* Pass 1: the methods' numbers. */
+/* A row's numbers: every method on the job's segment. */
 static void compute_job(void *arg, size_t i, unsigned thread)
 {
     run_ctx *ctx = arg;
@@ -486,7 +486,8 @@ static void period_label(silk_freq freq, double ordinal,
         silk_period_format(silk_period_from_ordinal(freq, (long)ordinal), buf);
 }
 
-/* Pass 2 (when printing): the row's text. */
+/* A row's text (when printing), formatted by the thread that computed
+ * it (run_job). */
 static void format_job(void *arg, size_t i, unsigned thread)
 {
     run_ctx *ctx = arg;

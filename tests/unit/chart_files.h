@@ -2,7 +2,8 @@
  * chart_files.h: the chart tests' files (header-only, included by
  * test_chart.c and test_chart_types.c after <cmocka.h>): a temporary
  * folder per test as *state, paths in it, reading a file whole, counting
- * what is left in it.
+ * what is left in it; and for the hostile-label tests, the text gnuplot's
+ * SVG shows for a label and the check that no injected command ran.
  */
 #ifndef SILK_TEST_CHART_FILES_H
 #define SILK_TEST_CHART_FILES_H
@@ -13,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "chart/chart.h" /* silk_chart_clean_text */
 
 static char *path_in(const char *dir, const char *name)
 {
@@ -88,6 +91,38 @@ static int teardown_dir(void **state)
     remove_tree(*state);
     free(*state);
     return 0;
+}
+
+/* What gnuplot's svg terminal writes for a cleaned label: it escapes &
+ * and < only (quotes and > stay as they are). */
+static char *svg_text(const char *label)
+{
+    char *clean = silk_chart_clean_text(label);
+    char *out = malloc(strlen(clean) * 5 + 1), *w = out;
+    for (const char *r = clean; *r; r++) {
+        if (*r == '&')
+            w += sprintf(w, "&amp;");
+        else if (*r == '<')
+            w += sprintf(w, "&lt;");
+        else
+            *w++ = *r;
+    }
+    *w = '\0';
+    free(clean);
+    return out;
+}
+
+/* None of the files the hostile labels try to create (in dir or in the
+ * working folder) exists. */
+static void assert_no_pwned(const char *dir)
+{
+    static const char *const names[] = {"PWNED",  "PWNED2", "PWNED3",
+                                        "PWNED4", "PWNED5", "PWNED6",
+                                        "PWNED7"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        assert_false(exists(path_in(dir, names[i])));
+        assert_false(exists(names[i]));
+    }
 }
 
 #endif

@@ -256,35 +256,6 @@ static const char *const hostile[] = {
     "\"; set output '|touch PWNED5'; \"",
 };
 
-/* What gnuplot's svg terminal writes for a cleaned label: it escapes &
- * and < only (quotes and > stay as they are). */
-static char *svg_text(const char *label)
-{
-    char *clean = silk_chart_clean_text(label);
-    char *out = malloc(strlen(clean) * 5 + 1), *w = out;
-    for (const char *r = clean; *r; r++) {
-        if (*r == '&')
-            w += sprintf(w, "&amp;");
-        else if (*r == '<')
-            w += sprintf(w, "&lt;");
-        else
-            *w++ = *r;
-    }
-    *w = '\0';
-    free(clean);
-    return out;
-}
-
-static void assert_no_pwned(const char *dir)
-{
-    static const char *const names[] = {"PWNED", "PWNED2", "PWNED3",
-                                        "PWNED4", "PWNED5"};
-    for (size_t i = 0; i < 5; i++) {
-        assert_false(exists(path_in(dir, names[i])));
-        assert_false(exists(names[i]));
-    }
-}
-
 static void test_hostile_labels(void **state)
 {
     const char *dir = *state;

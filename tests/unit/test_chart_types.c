@@ -646,25 +646,6 @@ static const char *const hostile[] = {
     "bad \xFF utf8",
 };
 
-/* What gnuplot's svg terminal writes for a cleaned label: it escapes &
- * and < only (quotes and > stay as they are). */
-static char *svg_text(const char *label)
-{
-    char *clean = silk_chart_clean_text(label);
-    char *out = malloc(strlen(clean) * 5 + 1), *w = out;
-    for (const char *r = clean; *r; r++) {
-        if (*r == '&')
-            w += sprintf(w, "&amp;");
-        else if (*r == '<')
-            w += sprintf(w, "&lt;");
-        else
-            *w++ = *r;
-    }
-    *w = '\0';
-    free(clean);
-    return out;
-}
-
 /* Every <text> of the SVG, joined by single spaces (a label wrapped on
  * two lines at a space reads whole again). */
 static char *svg_texts(const char *svg)
@@ -683,17 +664,6 @@ static char *svg_texts(const char *svg)
     }
     *w = '\0';
     return out;
-}
-
-static void assert_no_pwned(const char *dir)
-{
-    static const char *const names[] = {"PWNED",  "PWNED2", "PWNED3",
-                                        "PWNED4", "PWNED5", "PWNED6",
-                                        "PWNED7"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        assert_false(exists(path_in(dir, names[i])));
-        assert_false(exists(names[i]));
-    }
 }
 
 static void test_hostile_every_type(void **state)
