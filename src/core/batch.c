@@ -16,6 +16,7 @@
 #include "silkstat.h"
 #include "core/batch.h"
 #include "core/detail.h"
+#include "core/digest.h"
 #include "core/memory.h"
 
 /* A series is one (origin, destination, category) of an indicator.  Its
@@ -80,6 +81,12 @@ typedef struct indicator {
     size_t n_files, cap_files;
 } indicator;
 
+/* A provenance record's digest, still being computed (core/digest.h). */
+typedef struct pending_digest {
+    silk_digest *digest; /* NULL when the record's sha256 is known */
+    uint64_t bytes;      /* what the reader parsed */
+} pending_digest;
+
 struct silk_batch {
     indicator *indicators;
     size_t n_indicators, cap_indicators;
@@ -105,6 +112,8 @@ struct silk_batch {
     silk_provenance *prov;
     unsigned *prov_file; /* file_index of each provenance record */
     size_t n_prov, cap_prov, cap_prov_file;
+    pending_digest *prov_pending; /* one per record */
+    size_t cap_prov_pending;
 };
 
 static char *dupstr(const char *s)
@@ -184,9 +193,12 @@ void silk_batch_free(silk_batch *batch)
     free(batch->codes);
     free(batch->code_slots);
     free(batch->file_ids);
-    for (size_t i = 0; i < batch->n_prov; i++)
+    for (size_t i = 0; i < batch->n_prov; i++) {
         silk_provenance_release(&batch->prov[i]);
+        silk_digest_free(batch->prov_pending[i].digest);
+    }
     free(batch->prov);
+    free(batch->prov_pending);
     free(batch->prov_file);
     free(batch);
 }
@@ -290,7 +302,7 @@ static int rehash_series(indicator *ind)
 }
 
 /* The series (o, d, c) of ind, created empty if new. */
-static int find_series(indicator *ind, uint32_t o, uint32_t d, uint32_t c,
+static inline int find_series(indicator *ind, uint32_t o, uint32_t d, uint32_t c,
                        series **out)
 {
     if (ind->last_series < ind->n_series) {
@@ -382,7 +394,7 @@ static int widen(const indicator *ind, series *s, long ord)
 }
 
 /* The slot (1-65535) standing for file_index in cells. */
-static int file_slot(silk_batch *batch, unsigned file_index, uint16_t *out)
+static inline int file_slot(silk_batch *batch, unsigned file_index, uint16_t *out)
 {
     if (batch->last_file_slot &&
         batch->file_ids[batch->last_file_slot - 1] == file_index) {
@@ -643,6 +655,12 @@ int silk_batch_put_category(silk_batch *batch, const char *indicator_name,
                     unit, source, file_index, line, column, err);
 }
 
+static int put_ids(silk_batch *batch, size_t i, uint32_t category,
+                   uint32_t o, uint32_t d, silk_period period, double value,
+                   uint32_t flags, const char *unit, const char *source,
+                   unsigned file_index, size_t line, size_t column,
+                   silk_error *err);
+
 static int put_cell(silk_batch *batch, size_t i, uint32_t category,
                     const char *origin, const char *destination,
                     silk_period period, double value, uint32_t flags,
@@ -651,7 +669,6 @@ static int put_cell(silk_batch *batch, size_t i, uint32_t category,
 {
     uint32_t o, d;
     const char *dest = destination ? destination : "";
-    const char *indicator_name = batch->indicators[i].name;
     /* rows of one series repeat both codes */
     if (batch->have_last_codes &&
         strcmp(batch->codes[batch->last_o], origin) == 0 &&
@@ -666,6 +683,50 @@ static int put_cell(silk_batch *batch, size_t i, uint32_t category,
         batch->last_d = d;
         batch->have_last_codes = true;
     }
+    return put_ids(batch, i, category, o, d, period, value, flags, unit,
+                   source, file_index, line, column, err);
+}
+
+int silk_batch_key_find(silk_batch *batch, const char *indicator_name,
+                        const char *origin, const char *destination,
+                        silk_batch_key *key, silk_error *err)
+{
+    size_t i;
+    if (find_indicator(batch, indicator_name, &i) != SILK_OK)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    if (batch->indicators[i].columns != NULL)
+        return silk_error_set(err, SILK_ECONFLICT,
+                              "indicator '%s' is split by categorical "
+                              "columns; expected a category with each value",
+                              indicator_name);
+    if (intern_code(batch, origin, &key->origin) != SILK_OK ||
+        intern_code(batch, destination ? destination : "",
+                    &key->destination) != SILK_OK)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    key->indicator = i;
+    return SILK_OK;
+}
+
+int silk_batch_put_key(silk_batch *batch, const silk_batch_key *key,
+                       silk_period period, double value, uint32_t flags,
+                       const char *unit, const char *source,
+                       unsigned file_index, size_t line, size_t column,
+                       silk_error *err)
+{
+    batch->indicators[key->indicator].plain = true;
+    return put_ids(batch, key->indicator, 0, key->origin, key->destination,
+                   period, value, flags, unit, source, file_index, line,
+                   column, err);
+}
+
+static int put_ids(silk_batch *batch, size_t i, uint32_t category,
+                   uint32_t o, uint32_t d, silk_period period, double value,
+                   uint32_t flags, const char *unit, const char *source,
+                   unsigned file_index, size_t line, size_t column,
+                   silk_error *err)
+{
+    const char *origin = batch->codes[o], *dest = batch->codes[d];
+    const char *indicator_name = batch->indicators[i].name;
     indicator *ind = &batch->indicators[i];
 
     if (ind->freq == SILK_FREQ_NONE) {
@@ -805,7 +866,9 @@ int silk_batch_add_provenance(silk_batch *batch, unsigned file_index,
         silk_grow((void **)&batch->prov, &batch->cap_prov, batch->n_prov + 1,
                   sizeof *batch->prov) != SILK_OK ||
         silk_grow((void **)&batch->prov_file, &batch->cap_prov_file,
-                  batch->n_prov + 1, sizeof *batch->prov_file) != SILK_OK) {
+                  batch->n_prov + 1, sizeof *batch->prov_file) != SILK_OK ||
+        silk_grow((void **)&batch->prov_pending, &batch->cap_prov_pending,
+                  batch->n_prov + 1, sizeof *batch->prov_pending) != SILK_OK) {
         free(names);
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
     }
@@ -830,8 +893,49 @@ int silk_batch_add_provenance(silk_batch *batch, unsigned file_index,
         silk_provenance_release(p);
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
     }
+    batch->prov_pending[batch->n_prov] = (pending_digest){NULL, 0};
     batch->prov_file[batch->n_prov++] = file_index;
     return SILK_OK;
+}
+
+int silk_batch_add_provenance_digest(silk_batch *batch, unsigned file_index,
+                                     const char *file, silk_digest *digest,
+                                     uint64_t bytes, uint64_t rows,
+                                     silk_error *err)
+{
+    static const char unknown[65] = ""; /* until settled */
+    int status = silk_batch_add_provenance(batch, file_index, file, unknown,
+                                           rows, err);
+    if (status != SILK_OK) {
+        silk_digest_free(digest);
+        return status;
+    }
+    batch->prov_pending[batch->n_prov - 1] = (pending_digest){digest, bytes};
+    return SILK_OK;
+}
+
+/* Record i's digest into its sha256, once computed.  The batch is const
+ * to its readers; the digest is part of the record that was owed. */
+static int settle_digest(const silk_batch *batch, size_t i, silk_error *err)
+{
+    pending_digest *p = &batch->prov_pending[i];
+    if (p->digest == NULL)
+        return SILK_OK;
+    int status = silk_digest_finish(p->digest, p->bytes, batch->prov[i].sha256,
+                                    err);
+    if (status == SILK_OK) {
+        silk_digest_free(p->digest);
+        p->digest = NULL;
+    }
+    return status;
+}
+
+int silk_batch_provenance_settle(const silk_batch *batch, silk_error *err)
+{
+    int status = SILK_OK;
+    for (size_t i = 0; i < batch->n_prov && status == SILK_OK; i++)
+        status = settle_digest(batch, i, err);
+    return status;
 }
 
 /* The id of a code already interned, or false. */
@@ -1133,7 +1237,12 @@ size_t silk_batch_provenance_count(const silk_batch *batch)
 
 const silk_provenance *silk_batch_provenance(const silk_batch *batch, size_t i)
 {
-    return i < batch->n_prov ? &batch->prov[i] : NULL;
+    if (i >= batch->n_prov)
+        return NULL;
+    /* a digest that failed leaves sha256 empty here; the commit reports
+     * it (silk_batch_provenance_settle) */
+    settle_digest(batch, i, NULL);
+    return &batch->prov[i];
 }
 
 static int compare_strings(const void *a, const void *b)

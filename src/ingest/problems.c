@@ -395,6 +395,16 @@ void silk_ingest_warning(const silk_ingest_options *opt, const char *fmt, ...)
 
 /* ---- row-level sanity checks (problems.h) ---- */
 
+bool silk_ingest_year_range(const silk_ingest_options *opt, int *lo,
+                            int *hi)
+{
+    if (opt == NULL || opt->problems == NULL)
+        return false;
+    *lo = PLAUSIBLE_YEAR_MIN;
+    *hi = opt->problems->latest_year;
+    return true;
+}
+
 void silk_ingest_check_year(const silk_ingest_options *opt, const char *path,
                             size_t line, size_t column,
                             const char *column_name, const char *text,

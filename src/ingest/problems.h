@@ -7,7 +7,15 @@
 #ifndef SILK_INGEST_PROBLEMS_H
 #define SILK_INGEST_PROBLEMS_H
 
+#include <stdbool.h>
+
 #include "silkstat.h"
+
+/* The years silk_ingest_check_year accepts without a warning, or false
+ * when opt collects no warnings: a reader may skip the row checks whose
+ * conditions it can see cannot hold. */
+bool silk_ingest_year_range(const silk_ingest_options *opt, int *lo,
+                            int *hi);
 
 /* Warns when a year is before 1950 or more than one year after the
  * current one (the parse range, 1800-2200, stays the hard limit): most

@@ -41,6 +41,7 @@
 #endif
 
 #include "reader.h"
+#include "core/digest.h"
 
 /* 256 KiB: two blocks (one parsed, one hashed) stay in the L2 cache of
  * most cores; 64 KiB blocks cost about 3% more in system calls. */
@@ -78,6 +79,14 @@ struct silk_csv_reader {
     bool last_cr; /* the previous block ended with CR */
     bool partial; /* the previous block ended inside a line */
     bool bulk;    /* feeding a run of plain lines: on_record counts lines */
+    /* In a run of plain lines each field is the run's own bytes up to the
+     * next delimiter or line end (no quote to undo, no blank to trim), so
+     * it can be used where it lies instead of copied: `cursor` is where
+     * the next field starts, NULL when fields are copied.  Allowed only
+     * while no other thread reads the block (in_place): the field's end
+     * is overwritten with its NUL. */
+    bool in_place;
+    unsigned char *cursor;
     /* After libcsv gave up on an over-long quoted field: look for its
      * closing quote to tell "too long" from "never closed". */
     bool scanning;
@@ -228,7 +237,8 @@ static int unterminated(silk_csv_reader *r, size_t line, size_t column)
  * the arena (they lie in it one after the other). */
 static bool grow_arena(silk_csv_reader *r, size_t len)
 {
-    size_t cap = r->arena_cap ? r->arena_cap : 4096, at = 0;
+    size_t cap = r->arena_cap ? r->arena_cap : 4096;
+    uintptr_t old = (uintptr_t)r->arena;
     while (cap < r->arena_len + len + 1)
         cap *= 2;
     char *grown = realloc(r->arena, cap);
@@ -236,16 +246,45 @@ static bool grow_arena(silk_csv_reader *r, size_t len)
         return false;
     r->arena = grown;
     r->arena_cap = cap;
+    /* a record's fields may be partly in place (see cursor) */
     for (size_t i = 0; i < r->n_fields && i < r->max_fields; i++) {
-        r->fields[i].text = grown + at;
-        at += r->fields[i].len + 1;
+        uintptr_t text = (uintptr_t)r->fields[i].text;
+        if (old != 0 && text >= old && text < old + r->arena_len)
+            r->fields[i].text = grown + (text - old);
     }
     return true;
 }
 
-static void on_field(void *text, size_t len, void *data)
+/* The field libcsv just gave, where it lies in the run being fed, or
+ * NULL (then it is copied, and so are the rest of the run's fields).
+ * Between records the cursor may stand on the LF of a CRLF, or on the
+ * CR or LF of the record before (fields end at the delimiter or the line
+ * end; the first and the ending byte are checked, as a guard). */
+static inline __attribute__((always_inline)) char *
+field_in_place(silk_csv_reader *r, const char *text, size_t len)
 {
-    silk_csv_reader *r = data;
+    unsigned char *at = r->cursor;
+    unsigned char delimiter = (unsigned char)r->delimiter;
+
+    if (r->n_fields == 0)
+        while (*at == '\n' || *at == '\r')
+            at++;
+    if ((len > 0 && *at != (unsigned char)text[0]) ||
+        (at[len] != delimiter && at[len] != '\n' && at[len] != '\r')) {
+        r->cursor = NULL;
+        return NULL;
+    }
+    r->cursor = at + len + 1;
+    at[len] = '\0';
+    return (char *)at;
+}
+
+/* Every other field: copied into the arena, or in place but with a line
+ * or a count to check first.  Kept out of on_field so that its common
+ * case stays a few instructions. */
+static void __attribute__((noinline))
+field_slow(silk_csv_reader *r, const char *text, size_t len)
+{
     size_t line = r->field_line ? r->field_line : r->line;
 
     r->field_line = 0;
@@ -256,6 +295,18 @@ static void on_field(void *text, size_t len, void *data)
     if (len > SILK_FIELD_MAX) {
         r->status = too_long(r, line, r->n_fields + 1);
         return;
+    }
+    if (r->cursor != NULL) {
+        char *in_place = field_in_place(r, text, len);
+        if (in_place != NULL) {
+            if (r->n_fields < r->max_fields) {
+                r->fields[r->n_fields].text = in_place;
+                r->fields[r->n_fields].len = len;
+                r->fields[r->n_fields].line = line;
+            }
+            r->n_fields++;
+            return;
+        }
     }
     if (r->n_fields < r->max_fields) {
         if (r->arena_len + len + 1 > r->arena_cap && !grow_arena(r, len)) {
@@ -273,6 +324,27 @@ static void on_field(void *text, size_t len, void *data)
         r->arena_len += len + 1;
     }
     r->n_fields++;
+}
+
+static void on_field(void *text, size_t len, void *data)
+{
+    silk_csv_reader *r = data;
+
+    /* a field of a plain run (on its line, so field_line is 0) */
+    if (r->cursor != NULL && r->status == SILK_OK && r->field_line == 0 &&
+        len <= SILK_FIELD_MAX && r->n_fields < r->max_fields) {
+        char *in_place = field_in_place(r, text, len);
+        if (in_place != NULL) {
+            silk_csv_field *f = &r->fields[r->n_fields++];
+            if (r->n_fields == 1)
+                r->row_line = r->line;
+            f->text = in_place;
+            f->len = len;
+            f->line = r->line;
+            return;
+        }
+    }
+    field_slow(r, text, len);
 }
 
 static void on_record(int terminator, void *data)
@@ -394,19 +466,24 @@ static int no_space(unsigned char c)
  * called for every byte of a field, a fifth of csv_parse's time.  Both
  * give the same fields when there is no blank to trim. */
 static int feed_run(silk_csv_reader *r, struct csv_parser *p,
-                    const unsigned char *s, size_t n, bool blanks)
+                    unsigned char *s, size_t n, bool blanks)
 {
     int status;
 
     if (n == 0)
         return SILK_OK;
     r->bulk = true;
+    /* a run without blanks: libcsv trims nothing, so fields are the
+     * run's bytes (see cursor) */
     if (!blanks)
         csv_set_space_func(p, NULL);
+    if (!blanks && r->in_place && p->pstate == ROW_NOT_BEGUN)
+        r->cursor = s;
     status = feed(r, p, s, n);
     if (!blanks)
         csv_set_space_func(p, no_space);
     r->bulk = false;
+    r->cursor = NULL;
     return status;
 }
 
@@ -462,9 +539,11 @@ static size_t next_special(const unsigned char *s, size_t i, size_t n,
 }
 
 static int process_block(silk_csv_reader *r, struct csv_parser *p,
-                         const unsigned char *s, size_t n)
+                         unsigned char *s, size_t n)
 {
     const unsigned char *end = s + n;
+    /* read before any feed: a field used in place gets a NUL at its end */
+    bool ends_cr = n > 0 && s[n - 1] == '\r';
     size_t start = 0; /* the first byte not fed yet */
     size_t run = 0;   /* [start, run): plain lines not fed yet */
     size_t line = 0;  /* where the current line's text begins */
@@ -541,7 +620,7 @@ static int process_block(silk_csv_reader *r, struct csv_parser *p,
     if (r->scanning)
         return scan(r, r->scan_from, (size_t)(end - r->scan_from));
     r->partial = line < n;
-    r->last_cr = n > 0 && s[n - 1] == '\r';
+    r->last_cr = ends_cr;
     return SILK_OK;
 }
 
@@ -748,6 +827,8 @@ static int pass_run(pass *ps, uint64_t end, hasher *sha,
         }
         if (sha != NULL)
             hasher_submit(sha, block, (size_t)got);
+        /* a hashing thread reads the block while it is parsed */
+        r->in_place = sha == NULL || !sha->threaded;
         if (ps->pos == 0) {
             if (looks_utf16(block, (size_t)got))
                 return silk_ingest_error_at(
@@ -892,16 +973,14 @@ bool silk_csv_can_split(const char *path)
     return stat(path, &st) == 0 && splittable(&st);
 }
 
-/* Where the cut goes, as a share of the file: the first thread parses
- * its part and also hashes the whole file (SHA-256 runs over the bytes
- * in order, so only the thread that starts at byte 0 can), inline for
- * its own part and by reading the rest once it is done, while the second
- * thread is still parsing.  Hashing costs about an eighth of parsing per
- * byte here, so the first part is that much smaller and both threads end
- * together.  A third thread for the hash, as before, lost up to half a
- * second on two cores: whichever parser shared a core with it fell
- * behind, and the other then waited. */
-#define SPLIT_FIRST_SHARE 0.45
+/* Where the cut goes, as a share of the file.  Neither thread hashes:
+ * the digest (SHA-256 runs over the bytes in order) has a thread of its
+ * own that starts when either part is parsed and runs on through the
+ * commit, which needs it last (silk_digest).  Hashed inline by the
+ * first thread, as before, it made that part the slower one by an
+ * amount that depends on the data, and a third thread running from the
+ * start slowed whichever parser shared its core. */
+#define SPLIT_FIRST_SHARE 0.5
 
 /* The offset just past the first LF at or after the cut, or 0 for no
  * split.  Whether the LF ends a record (it may be inside a quoted field)
@@ -920,37 +999,13 @@ static uint64_t split_offset(int fd, uint64_t size)
     return at < size ? at : 0;
 }
 
-/* A hasher without a thread: pass_run hashes each block it reads. */
-static void hasher_inline(hasher *h)
-{
-    memset(h, 0, sizeof *h);
-    silk_sha256_init(&h->sha);
-    pthread_mutex_init(&h->lock, NULL);
-    pthread_cond_init(&h->cond, NULL);
-}
-
-/* Hashes bytes [from, end of file) into h, reading them into buf
- * (BLOCK_SIZE); *to is where the file ended.  0 or an errno. */
-static int hash_rest(int fd, hasher *h, unsigned char *buf, uint64_t from,
-                     uint64_t *to)
-{
-    ssize_t got;
-    while ((got = read_at(fd, buf, BLOCK_SIZE, from)) != 0) {
-        if (got < 0)
-            return errno;
-        silk_sha256_update(&h->sha, buf, (size_t)got);
-        from += (uint64_t)got;
-    }
-    *to = from;
-    return 0;
-}
-
 /* The second part, run on its own thread. */
 typedef struct second_half {
     pthread_t thread;
     pass ps;
     silk_error err; /* its messages are never shown: see the fallback */
     const atomic_bool *cancel;
+    silk_digest *digest; /* started when this part is parsed */
     int status;
 } second_half;
 
@@ -960,7 +1015,23 @@ static void *read_second(void *arg)
     h->status = pass_run(&h->ps, UINT64_MAX, NULL, h->cancel);
     if (h->status == SILK_OK)
         h->status = pass_finish(&h->ps);
+    silk_digest_go(h->digest);
     return NULL;
+}
+
+/* silk_csv_read_delim for silk_csv_read_split: its digest is known at
+ * once. */
+static int read_whole(int fd, const char *path, char delimiter,
+                      size_t max_fields, silk_csv_row_fn on_row, void *ctx,
+                      silk_digest **digest, uint64_t *bytes, silk_error *err)
+{
+    char sha256[65];
+    int status = read_sequential(fd, path, delimiter, max_fields, on_row,
+                                 ctx, sha256, bytes, err);
+    close(fd);
+    if (status == SILK_OK)
+        status = silk_digest_ready(sha256, digest, err);
+    return status;
 }
 
 /* Whether the first part, stopped at the split offset, stands where a
@@ -980,10 +1051,9 @@ static bool at_record_start(const pass *first, uint64_t at)
  * How the split read keeps the result of a single pass:
  *
  *  - The file is cut after the first LF past SPLIT_FIRST_SHARE of it.
- *    The first part is read on this thread with ctx[0], hashing as it
- *    goes; the second on another with ctx[1] and a fresh parser, its
- *    lines counted from 1.  When the first part is done, this thread
- *    hashes the rest of the file while the other still parses.
+ *    The first part is read on this thread with ctx[0]; the second on
+ *    another with ctx[1] and a fresh parser, its lines counted from 1.
+ *    Whichever part is done first starts the digest's thread.
  *  - When the first part reaches the cut, its parser must be between
  *    records (the LF may lie inside a quoted field: the only way to know
  *    is to have parsed everything before it).  If it is not, or the
@@ -996,37 +1066,39 @@ static bool at_record_start(const pass *first, uint64_t at)
  *  - An error in the first part is the first error of the file: it is
  *    returned at once and the other thread is cancelled.
  *  - The file must not change while it is read: the bytes hashed must be
- *    the bytes parsed (the hashed and the parsed lengths are compared).
+ *    the bytes parsed (silk_digest_finish compares the lengths).
  */
 int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
-                        const silk_csv_split *split, char sha256[65],
+                        const silk_csv_split *split, silk_digest **digest,
                         uint64_t *bytes, silk_error *err)
 {
     struct stat st;
-    uint64_t cut = 0, total = 0, hashed = 0;
+    uint64_t cut = 0, total = 0;
     pass first;
     second_half second;
-    hasher sha;
+    silk_digest *d = NULL;
     atomic_bool stop_second;
-    bool second_running = false, joined = false, rest_hashed = false;
+    bool second_running = false, joined = false;
     int fd, status = open_file(path, &fd, err);
 
+    *digest = NULL;
     if (status != SILK_OK)
         return status;
     if (fstat(fd, &st) == 0 && splittable(&st))
         cut = split_offset(fd, (uint64_t)st.st_size);
-    if (cut == 0) {
-        status = read_sequential(fd, path, delimiter, max_fields,
-                                 split->on_row, split->ctx[0], sha256, bytes,
-                                 err);
-        close(fd);
-        return status;
-    }
+    if (cut == 0)
+        return read_whole(fd, path, delimiter, max_fields, split->on_row,
+                          split->ctx[0], digest, bytes, err);
 
     atomic_init(&stop_second, false);
     memset(&second, 0, sizeof second);
-    hasher_inline(&sha);
     second.cancel = &stop_second;
+    status = silk_digest_start(fd, path, &d, err);
+    if (status != SILK_OK) {
+        close(fd);
+        return status;
+    }
+    second.digest = d;
     status = pass_init(&first, fd, path, delimiter, max_fields, split->on_row,
                        split->ctx[0], err);
     if (status == SILK_OK)
@@ -1040,31 +1112,19 @@ int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
         pthread_create(&second.thread, NULL, read_second, &second) == 0;
     if (!second_running) {
         /* no thread: one pass after all */
-        hasher_stop(&sha);
+        silk_digest_free(d);
         pass_release(&first);
         pass_release(&second.ps);
-        status = read_sequential(fd, path, delimiter, max_fields,
-                                 split->on_row, split->ctx[0], sha256, bytes,
-                                 err);
-        close(fd);
-        return status;
+        return read_whole(fd, path, delimiter, max_fields, split->on_row,
+                          split->ctx[0], digest, bytes, err);
     }
 
-    status = pass_run(&first, cut, &sha, NULL);
+    status = pass_run(&first, cut, NULL, NULL);
+    silk_digest_go(d);
     if (status != SILK_OK)
         goto done; /* the first error of the file */
-    if (!at_record_start(&first, cut)) {
+    if (!at_record_start(&first, cut))
         atomic_store(&stop_second, true);
-    } else {
-        /* the other thread is still parsing: hash the rest meanwhile */
-        int e = hash_rest(fd, &sha, first.blocks, cut, &hashed);
-        if (e != 0) {
-            status = silk_error_set(err, SILK_EIO, "cannot read '%s': %s",
-                                    path, strerror(e));
-            goto done;
-        }
-        rest_hashed = true;
-    }
     pthread_join(second.thread, NULL);
     second_running = false;
     if (!atomic_load(&stop_second) && second.status == SILK_OK) {
@@ -1078,42 +1138,33 @@ int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
     if (joined) {
         total = second.ps.pos;
     } else {
-        /* the single pass reads on where the cut was, hashing unless the
-         * rest is hashed already */
+        /* the single pass reads on where the cut was */
         if (split->drop != NULL)
             split->drop(split->ctx[1]);
         pass_release(&second.ps);
-        status = pass_run(&first, UINT64_MAX, rest_hashed ? NULL : &sha,
-                          NULL);
+        status = pass_run(&first, UINT64_MAX, NULL, NULL);
         if (status == SILK_OK)
             status = pass_finish(&first);
         if (status != SILK_OK)
             goto done;
         total = first.pos;
-        if (!rest_hashed)
-            hashed = total;
     }
-    if (hashed != total) {
-        status = silk_error_set(err, SILK_EIO,
-                                "'%s' changed while it was read; expected "
-                                "the file to stay as it is during an ingest",
-                                path);
-        goto done;
-    }
-    silk_sha256_final(&sha.sha, sha256);
+    *digest = d;
+    d = NULL;
     *bytes = total;
 
 done:
     if (status == SILK_CSV_STOP) {
-        /* as silk_csv_read_delim: the callback has seen enough */
-        status = SILK_OK;
-        sha256[0] = '\0';
+        /* as silk_csv_read_delim: the callback has seen enough, no
+         * digest */
+        static const char none[65] = "";
+        status = silk_digest_ready(none, digest, err);
         *bytes = first.pos;
     }
     atomic_store(&stop_second, status != SILK_OK || !joined);
     if (second_running)
         pthread_join(second.thread, NULL);
-    hasher_stop(&sha);
+    silk_digest_free(d);
     pass_release(&first);
     pass_release(&second.ps);
     close(fd);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "silkstat.h"
+#include "core/digest.h"
 
 /* One field of a record, valid only during the row callback. */
 typedef struct silk_csv_field {
@@ -87,11 +88,14 @@ typedef struct silk_csv_split {
 
 /* As silk_csv_read_delim with split->ctx[0], on two threads when the file
  * is large enough (4 MiB) and the machine has two cores: the first half
- * on this thread, the second on another, the digest on a third.  The
+ * on this thread, the second on another.  On SILK_OK *digest (the
+ * caller's to free) is the file's digest, still being computed on a
+ * third thread once the halves are parsed: silk_digest_finish with
+ * *bytes gives it (a file changed meanwhile is an error there).  The
  * environment variable SILKSTAT_SPLIT=off reads every file in one pass,
  * SILKSTAT_SPLIT=always splits even small files (for tests). */
 int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
-                        const silk_csv_split *split, char sha256[65],
+                        const silk_csv_split *split, silk_digest **digest,
                         uint64_t *bytes, silk_error *err);
 
 /* Whether silk_csv_read_split would split path now (a regular file large

@@ -74,6 +74,14 @@ typedef struct tidy {
      * repeat it */
     char last_indicator[SILK_INDICATOR_MAX + 1];
     size_t last_indicator_len;
+    /* the batch key of the last row put, while its indicator is
+     * last_indicator and its codes are these (code_key) */
+    bool have_key;
+    silk_batch_key key;
+    uint32_t key_origin, key_destination;
+    /* whether the row checks can warn (silk_ingest_year_range) */
+    bool checks;
+    int year_lo, year_hi;
     /* The second half of a split read: its own batch, its warnings
      * counted in its own collector, and the rows that warned, as
      * (line, period, value, has_unit, then six NUL-terminated texts:
@@ -288,6 +296,16 @@ static void replay_warned(const tidy *first, const tidy *second,
     }
 }
 
+/* A code (three capital letters, or empty) as one number: rows of a
+ * series repeat their codes, and two numbers compare at once. */
+static uint32_t code_key(const silk_csv_field *f)
+{
+    uint32_t key = (uint32_t)f->len;
+    for (size_t i = 0; i < f->len && i < 3; i++)
+        key |= (uint32_t)(unsigned char)f->text[i] << (8 * (i + 1));
+    return key;
+}
+
 static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
 {
     const silk_csv_field *f;
@@ -297,6 +315,7 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
     double value = NAN;
     size_t c, at;
     int r, status;
+    bool same_indicator = false;
 
     if (silk_ingest_blank_row(row))
         return SILK_OK;
@@ -309,6 +328,8 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
             row->line, row->n_fields, row->n_fields == 1 ? "" : "s",
             t->n_columns);
     }
+    /* unrolled, each role's case is chosen at compile time */
+#pragma GCC unroll 8
     for (r = 0; r < N_ROLES; r++) {
         if (t->column[r] < 0)
             continue;
@@ -321,8 +342,10 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
         switch (r) {
         case ROLE_INDICATOR:
             if (f->len > 0 && f->len == t->last_indicator_len &&
-                memcmp(f->text, t->last_indicator, f->len) == 0)
+                memcmp(f->text, t->last_indicator, f->len) == 0) {
+                same_indicator = true;
                 break;
+            }
             if (!silk_indicator_name_valid(f->text, f->len))
                 return field_error(
                     t, err, f, c + 1, "is not an indicator name",
@@ -330,6 +353,7 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
                     "with '.' or '-'");
             memcpy(t->last_indicator, f->text, f->len);
             t->last_indicator_len = f->len;
+            t->have_key = false;
             break;
         case ROLE_ORIGIN:
             if (!silk_code_valid(f->text, f->len))
@@ -381,29 +405,45 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
             break;
         }
     }
-    /* sanity warnings: the row is still read */
-    const silk_csv_field *p = &row->field[t->column[ROLE_PERIOD]];
-    const silk_csv_field *v = &row->field[t->column[ROLE_VALUE]];
-    const char *texts[6] = {p->text, v->text,
-                            row->field[t->column[ROLE_INDICATOR]].text,
-                            row->field[t->column[ROLE_ORIGIN]].text,
-                            row->field[t->column[ROLE_DESTINATION]].text,
-                            unit};
-    warn(t, t->opt, row->line, period, value, texts, p->len, v->len);
-    if (t->second && t->own_problems != NULL &&
-        silk_problems_warning_count(t->own_problems) != t->warned) {
-        t->warned = silk_problems_warning_count(t->own_problems);
-        if (log_warned(t, row->line, period, value, texts) != SILK_OK)
-            return SILK_CSV_STOP; /* too many: read this half again */
+    const silk_csv_field *ind = &row->field[t->column[ROLE_INDICATOR]];
+    const silk_csv_field *o = &row->field[t->column[ROLE_ORIGIN]];
+    const silk_csv_field *d = &row->field[t->column[ROLE_DESTINATION]];
+    uint32_t o_key = code_key(o), d_key = code_key(d);
+    /* sanity warnings: the row is still read.  warn runs only where one
+     * of its checks can fire: a year out of range, a negative value, the
+     * same code twice. */
+    if (t->checks && (period.year < t->year_lo || period.year > t->year_hi ||
+                      value < 0 || o_key == d_key)) {
+        const silk_csv_field *p = &row->field[t->column[ROLE_PERIOD]];
+        const silk_csv_field *v = &row->field[t->column[ROLE_VALUE]];
+        const char *texts[6] = {p->text, v->text, ind->text,
+                                o->text, d->text,  unit};
+        warn(t, t->opt, row->line, period, value, texts, p->len, v->len);
+        if (t->second && t->own_problems != NULL &&
+            silk_problems_warning_count(t->own_problems) != t->warned) {
+            t->warned = silk_problems_warning_count(t->own_problems);
+            if (log_warned(t, row->line, period, value, texts) != SILK_OK)
+                return SILK_CSV_STOP; /* too many: read this half again */
+        }
     }
     c = (size_t)t->column[ROLE_VALUE];
+    status = SILK_OK;
+    if (!t->have_key || !same_indicator || o_key != t->key_origin ||
+        d_key != t->key_destination) {
+        t->have_key = false;
+        status = silk_batch_key_find(t->batch, ind->text, o->text, d->text,
+                                     &t->key, err);
+        if (status == SILK_OK) {
+            t->have_key = true;
+            t->key_origin = o_key;
+            t->key_destination = d_key;
+        }
+    }
     /* the value's column, so that a later jump warning can name it */
-    status = silk_batch_put_at(
-        t->batch, row->field[t->column[ROLE_INDICATOR]].text,
-        row->field[t->column[ROLE_ORIGIN]].text,
-        row->field[t->column[ROLE_DESTINATION]].text, period, value, flags,
-        unit, source, t->file_index, row->line,
-        (size_t)t->column[ROLE_VALUE] + 1, err);
+    if (status == SILK_OK)
+        status = silk_batch_put_key(t->batch, &t->key, period, value, flags,
+                                    unit, source, t->file_index, row->line,
+                                    c + 1, err);
     if (status != SILK_OK)
         return silk_error_prefix(err, "%s:%zu:%zu: ", t->path, row->line,
                                  c + 1);
@@ -475,8 +515,10 @@ static void release_second(void *second)
  * (a collector of errors) always reads in one pass: its errors do not
  * stop the read, and their order is the file's.
  */
-static int read_split(tidy *t, char delimiter, char sha256[65],
-                      uint64_t *bytes, silk_error *err)
+/* Fills *digest (a digest still being computed) or, when the file is
+ * read in one pass after all, sha256. */
+static int read_split(tidy *t, char delimiter, silk_digest **digest,
+                      char sha256[65], uint64_t *bytes, silk_error *err)
 {
     tidy second;
     char unused[65];
@@ -488,6 +530,9 @@ static int read_split(tidy *t, char delimiter, char sha256[65],
     second.path = t->path;
     second.file_index = t->file_index;
     second.second = true;
+    second.checks = t->checks;
+    second.year_lo = t->year_lo;
+    second.year_hi = t->year_hi;
     status = silk_csv_read_delim(t->path, delimiter, MAX_FIELDS, header_row,
                                  &second, unused, &ignored, &header_err);
     if (status != SILK_OK || !second.have_header)
@@ -505,7 +550,7 @@ static int read_split(tidy *t, char delimiter, char sha256[65],
     if (status == SILK_OK) {
         silk_csv_split split = {on_row, {t, &second}, join, release_second};
         status = silk_csv_read_split(t->path, delimiter, MAX_FIELDS, &split,
-                                     sha256, bytes, err);
+                                     digest, bytes, err);
     }
     release_second(&second);
     return status;
@@ -516,7 +561,8 @@ static int read_file(const char *path, const silk_ingest_options *opt,
                      uint64_t *rows_out, silk_error *err)
 {
     tidy t;
-    char sha256[65];
+    char sha256[65] = "";
+    silk_digest *digest = NULL;
     uint64_t bytes = 0;
     char delimiter = opt ? opt->delimiter : 0;
     int status;
@@ -526,23 +572,30 @@ static int read_file(const char *path, const silk_ingest_options *opt,
     t.opt = opt;
     t.file_index = file_index;
     t.batch = batch;
+    t.checks = silk_ingest_year_range(opt, &t.year_lo, &t.year_hi);
     if (rows_out != NULL)
         *rows_out = 0;
     if ((opt == NULL || !silk_problems_collect_errors(opt->problems)) &&
         silk_csv_can_split(path))
-        status = read_split(&t, delimiter, sha256, &bytes, err);
+        status = read_split(&t, delimiter, &digest, sha256, &bytes, err);
     else
         status = silk_csv_read_delim(path, delimiter, MAX_FIELDS, on_row, &t,
                                      sha256, &bytes, err);
-    if (status != SILK_OK)
-        return status;
-    if (!t.have_header)
-        return silk_error_set(
+    if (status == SILK_OK && !t.have_header)
+        status = silk_error_set(
             err, SILK_EPARSE,
             "%s:1:1: %s; expected a header row naming the columns " ACCEPTED,
             path, bytes == 0 ? "empty file" : "no header row (only blank lines)");
-    status = silk_batch_add_provenance(batch, file_index, path, sha256, t.rows,
-                                       err);
+    if (status != SILK_OK) {
+        silk_digest_free(digest);
+        return status;
+    }
+    if (digest != NULL)
+        status = silk_batch_add_provenance_digest(batch, file_index, path,
+                                                  digest, bytes, t.rows, err);
+    else
+        status = silk_batch_add_provenance(batch, file_index, path, sha256,
+                                           t.rows, err);
     if (status != SILK_OK)
         return status;
     if (rows_out != NULL)

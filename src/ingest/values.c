@@ -97,6 +97,8 @@ bool silk_ingest_blank_row(const silk_csv_row *row)
     for (size_t i = 0; i < row->n_stored; i++) {
         const char *text = row->field[i].text;
         size_t len = row->field[i].len;
+        if (len > 0 && text[0] != ' ' && text[0] != '\t')
+            return false; /* most rows, at their first field */
         silk_ingest_trim(&text, &len);
         if (len > 0)
             return false;

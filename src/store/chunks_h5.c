@@ -24,7 +24,8 @@
  * The same threads compress several arrays in one run
  * (store_h5_deflate_*): the numeric columns of a result table, started
  * before the table's text columns are written so that the compression
- * overlaps HDF5's one-string-at-a-time vlen writes.
+ * overlaps HDF5's one-string-at-a-time vlen writes; a cube's value and
+ * flags grids, compressed while the commit builds the next cube.
  *
  * Reading is the mirror: H5Dread inflates chunk after chunk on one
  * thread (a third of `silkstat trend` on the 10M-row bench store).  The
@@ -63,11 +64,16 @@
 /* Largest element a fill value buffer holds (the store uses 4 and 8). */
 #define ELEM_MAX 16
 /* A deflater started ahead of its writer (store_h5_deflate_start with
- * ahead) keeps up to this many bytes of chunks compressed in advance. */
+ * ahead) keeps up to this many chunks' compressBound bytes compressed in
+ * advance (the slots hold only the bytes stored, a tenth of it on the
+ * bench cubes). */
 #define AHEAD_BYTES ((size_t)32 << 20)
 
 typedef struct slot {
-    unsigned char *bytes; /* the chunk as stored: deflated, then checksum */
+    /* the chunk as stored: deflated, then checksum; grown to the largest
+     * chunk it held, not to compressBound, so that a deflater running
+     * ahead holds about the bytes it will write */
+    unsigned char *bytes;
     size_t size, cap;
     bool ready;
 } slot;
@@ -90,12 +96,14 @@ struct store_h5_deflater {
     int level;
     size_t n_chunks;         /* of all parts, in order */
     size_t raw_max, row_max; /* bytes of the largest chunk, chunk row */
+    size_t bound_max;        /* the largest compressBound, + 4 */
     size_t n_slots;
     slot *slots;
     pthread_mutex_t lock;
     pthread_cond_t changed;
     size_t next;    /* the next chunk to compress */
     size_t written; /* chunks handed to HDF5 */
+    size_t refused; /* the part whose chunk H5Dwrite_chunk refused */
     bool failed;    /* a thread ran out of memory */
     bool stop;      /* the writer gave up, or is done */
     pthread_t helpers[THREADS_MAX];
@@ -105,6 +113,7 @@ struct store_h5_deflater {
 /* One thread's buffers and deflate stream, kept across chunks. */
 typedef struct scratch {
     unsigned char *raw, *shuffled;
+    unsigned char *deflated; /* bound_max bytes */
     unsigned char *fill_row; /* chunk[2] fill values of part fill_of */
     const part *fill_of;
     z_stream z;
@@ -306,8 +315,8 @@ static const part *part_of(const store_h5_deflater *d, size_t index)
     return &d->parts[k];
 }
 
-/* Chunk `index` as stored, into out (grown to its part's bound + 4
- * bytes); its size in out->size. */
+/* Chunk `index` as stored, into out (grown to its size); its size in
+ * out->size. */
 static int compress_chunk(const store_h5_deflater *d, scratch *s,
                           size_t index, slot *out)
 {
@@ -316,13 +325,6 @@ static int compress_chunk(const store_h5_deflater *d, scratch *s,
     size_t e = p->elem, row = (size_t)p->chunk[2] * e, at = 0;
     size_t n = p->chunk_bytes / e;
 
-    if (out->cap < p->bound + 4) {
-        unsigned char *grown = realloc(out->bytes, p->bound + 4);
-        if (grown == NULL)
-            return SILK_ENOMEM;
-        out->bytes = grown;
-        out->cap = p->bound + 4;
-    }
     if (s->fill_of != p) {
         for (size_t k = 0; k < (size_t)p->chunk[2]; k++)
             memcpy(s->fill_row + k * e, p->fill, e);
@@ -377,17 +379,25 @@ static int compress_chunk(const store_h5_deflater *d, scratch *s,
     }
     s->z.next_in = (Bytef *)(uintptr_t)in;
     s->z.avail_in = (uInt)p->chunk_bytes;
-    s->z.next_out = out->bytes;
+    s->z.next_out = s->deflated;
     s->z.avail_out = (uInt)p->bound;
     if (deflate(&s->z, Z_FINISH) != Z_STREAM_END)
         return SILK_ENOMEM;
     size_t stored = p->bound - s->z.avail_out;
     /* Fletcher-32 over the deflated bytes, appended little-endian */
-    uint32_t sum = fletcher32(out->bytes, stored);
-    out->bytes[stored] = (unsigned char)sum;
-    out->bytes[stored + 1] = (unsigned char)(sum >> 8);
-    out->bytes[stored + 2] = (unsigned char)(sum >> 16);
-    out->bytes[stored + 3] = (unsigned char)(sum >> 24);
+    uint32_t sum = fletcher32(s->deflated, stored);
+    s->deflated[stored] = (unsigned char)sum;
+    s->deflated[stored + 1] = (unsigned char)(sum >> 8);
+    s->deflated[stored + 2] = (unsigned char)(sum >> 16);
+    s->deflated[stored + 3] = (unsigned char)(sum >> 24);
+    if (out->cap < stored + 4) {
+        unsigned char *grown = realloc(out->bytes, stored + 4);
+        if (grown == NULL)
+            return SILK_ENOMEM;
+        out->bytes = grown;
+        out->cap = stored + 4;
+    }
+    memcpy(out->bytes, s->deflated, stored + 4);
     out->size = stored + 4;
     return SILK_OK;
 }
@@ -399,7 +409,9 @@ static bool scratch_init(scratch *s, const store_h5_deflater *d)
     s->raw = malloc(d->raw_max);
     s->shuffled = malloc(d->raw_max);
     s->fill_row = malloc(d->row_max);
-    return s->raw != NULL && s->shuffled != NULL && s->fill_row != NULL;
+    s->deflated = malloc(d->bound_max);
+    return s->raw != NULL && s->shuffled != NULL && s->fill_row != NULL &&
+           s->deflated != NULL;
 }
 
 static void scratch_release(scratch *s)
@@ -407,6 +419,7 @@ static void scratch_release(scratch *s)
     free(s->raw);
     free(s->shuffled);
     free(s->fill_row);
+    free(s->deflated);
     if (s->z_ready)
         deflateEnd(&s->z);
 }
@@ -479,7 +492,6 @@ int store_h5_deflate_start(const store_h5_array *arrays, size_t n, int level,
                            bool ahead, store_h5_deflater **out)
 {
     store_h5_deflater *d = calloc(1, sizeof *d);
-    size_t bound_max = 0;
 
     *out = NULL;
     if (d == NULL || (d->parts = calloc(n ? n : 1, sizeof *d->parts)) == NULL) {
@@ -516,12 +528,12 @@ int store_h5_deflate_start(const store_h5_array *arrays, size_t n, int level,
             d->raw_max = p->chunk_bytes;
         if ((size_t)p->chunk[2] * p->elem > d->row_max)
             d->row_max = (size_t)p->chunk[2] * p->elem;
-        if (p->bound > bound_max)
-            bound_max = p->bound;
+        if (p->bound + 4 > d->bound_max)
+            d->bound_max = p->bound + 4;
     }
     d->n_slots = SLOTS;
-    if (ahead && AHEAD_BYTES / (bound_max + 4) > d->n_slots)
-        d->n_slots = AHEAD_BYTES / (bound_max + 4);
+    if (ahead && d->bound_max > 0 && AHEAD_BYTES / d->bound_max > d->n_slots)
+        d->n_slots = AHEAD_BYTES / d->bound_max;
     if (d->n_slots > d->n_chunks)
         d->n_slots = d->n_chunks ? d->n_chunks : 1;
     d->slots = calloc(d->n_slots, sizeof *d->slots);
@@ -584,6 +596,7 @@ int store_h5_deflate_finish(store_h5_deflater *d, const hid_t *dsets,
                                          next->bytes);
         pthread_mutex_lock(&d->lock);
         if (rc < 0) {
+            d->refused = (size_t)(p - d->parts);
             status = SILK_ESTORE;
             break;
         }
@@ -598,6 +611,11 @@ int store_h5_deflate_finish(store_h5_deflater *d, const hid_t *dsets,
     scratch_release(&mine);
     *written = status == SILK_OK;
     return status;
+}
+
+size_t store_h5_deflate_refused(const store_h5_deflater *d)
+{
+    return d->refused;
 }
 
 void store_h5_deflate_free(store_h5_deflater *d)

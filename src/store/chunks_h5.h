@@ -27,11 +27,12 @@ int store_h5_write_chunks(hid_t dset, const void *data, size_t elem, int rank,
                           const void *fill, int level, bool *written);
 
 /* Several arrays compressed as store_h5_write_chunks does, started
- * before their datasets are written so that other HDF5 work (the text
- * columns of a result table) overlaps the compression:
+ * before their datasets are written so that other work (the text columns
+ * of a result table, the next cube of a commit) overlaps the compression:
  * store_h5_deflate_start starts the helper threads on arrays[0..n) (each
- * array's chunks in order, then the next array's), with ahead up to 32
- * MiB of chunks compressed in advance, else 16 chunks; the arrays and
+ * array's chunks in order, then the next array's), with ahead as many
+ * chunks compressed in advance as 32 MiB holds at compressBound (held at
+ * their stored size), else 16 chunks; the arrays and
  * their fill values must outlive the deflater.
  * store_h5_deflate_finish then writes every chunk of array k into
  * dsets[k] (created with that array's chunks and the filters shuffle,
@@ -61,6 +62,9 @@ int store_h5_deflate_start(const store_h5_array *arrays, size_t n, int level,
                            bool ahead, store_h5_deflater **out);
 int store_h5_deflate_finish(store_h5_deflater *d, const hid_t *dsets,
                             bool *written);
+/* After finish returned SILK_ESTORE: the index of the array whose
+ * dataset refused a chunk, for the message. */
+size_t store_h5_deflate_refused(const store_h5_deflater *d);
 void store_h5_deflate_free(store_h5_deflater *d);
 
 /* The whole array data (mem_type) into dset, a dataset as above with
