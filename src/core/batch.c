@@ -1504,10 +1504,13 @@ int silk_batch_cube(const silk_batch *batch, size_t i, silk_cube **out,
         const uint16_t *fi = s_file(s);
         size_t row = silk_cube_index(cube, pos_o[s->origin],
                                      pos_d[s->destination], 0);
+        /* dense: the positions of the series' window, looked up inline
+         * (every cell of every cube passes here) */
+        const size_t *at = dense ? pos_p + (s->lo - ind->min_ord) : NULL;
         for (uint32_t j = 0; j < s->cap; j++) {
             if (!fi[j])
                 continue;
-            size_t p = period_position(&map, s->lo + (long)j);
+            size_t p = at ? at[j] : period_position(&map, s->lo + (long)j);
             cube->value[row + p] = v[j];
             cube->flags[row + p] = fl[j];
             cube->set[row + p] = 1;

@@ -572,17 +572,28 @@ static void jump(const silk_ingest_options *opt, const silk_batch *batch,
                       message, NULL);
 }
 
+/* Whether v is JUMP_FACTOR times above or below both neighbours a and
+ * b (none of them zero): jump's test, inline for every cell. */
+static inline bool jumps(double a, double v, double b)
+{
+    double fa = fabs(a), fb = fabs(b), fv = fabs(v);
+    double lo = fa < fb ? fa : fb, hi = fa < fb ? fb : fa;
+    return v != 0 && lo != 0 &&
+           (fv >= JUMP_FACTOR * hi || fv * JUMP_FACTOR <= lo);
+}
+
 static void scan(const silk_batch *batch, size_t i, const silk_cube *cube,
                  const silk_ingest_options *opt, bool from_batch_only)
 {
     for (size_t o = 0; o < cube->n_origin; o++)
         for (size_t d = 0; d < cube->n_destination; d++) {
+            const double *row = cube->value + silk_cube_index(cube, o, d, 0);
             /* the last two non-missing periods before p */
             size_t prev = SIZE_MAX, at = SIZE_MAX;
             for (size_t p = 0; p < cube->n_period; p++) {
-                if (isnan(cube->value[silk_cube_index(cube, o, d, p)]))
+                if (isnan(row[p]))
                     continue;
-                if (prev != SIZE_MAX)
+                if (prev != SIZE_MAX && jumps(row[prev], row[at], row[p]))
                     jump(opt, batch, i, cube, o, d, prev, at, p,
                          from_batch_only);
                 prev = at;

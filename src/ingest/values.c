@@ -44,7 +44,9 @@ int silk_ingest_number(const char *s, size_t len, double *out)
      * of ten is one correctly rounded operation, the same as strtod. */
     if (i == len && digits + fraction < 19 && fraction <= 22 &&
         mantissa <= (UINT64_C(1) << 53)) {
-        v = (double)mantissa / powers_of_ten[fraction];
+        /* an integer needs no division (x / 1 is x): most counts */
+        v = fraction ? (double)mantissa / powers_of_ten[fraction]
+                     : (double)mantissa;
         *out = negative ? -v : v;
         return 0;
     }

@@ -331,8 +331,18 @@ static int compress_chunk(const store_h5_deflater *d, scratch *s,
         s->fill_of = p;
     }
     chunk_at(p->grid, p->chunk, index - p->first, offset);
-    /* the chunk in C order; outside the dataset, the fill value */
-    for (hsize_t a = 0; a < p->chunk[0]; a++)
+    /* the chunk in C order; outside the dataset, the fill value.  A chunk
+     * of whole last-axis rows, inside the dataset and one block in it
+     * (the cubes' chunks but those at the edge), is read where it is. */
+    const unsigned char *raw = s->raw;
+    bool whole_rows = offset[2] == 0 && p->chunk[2] == p->dims[2] &&
+                      offset[0] + p->chunk[0] <= p->dims[0] &&
+                      offset[1] + p->chunk[1] <= p->dims[1] &&
+                      (p->chunk[0] == 1 || p->chunk[1] == p->dims[1]);
+    if (whole_rows)
+        raw = p->data +
+              (size_t)((offset[0] * p->dims[1] + offset[1]) * p->dims[2]) * e;
+    for (hsize_t a = 0; a < p->chunk[0] && !whole_rows; a++)
         for (hsize_t b = 0; b < p->chunk[1]; b++, at += row) {
             hsize_t o = offset[0] + a, dd = offset[1] + b;
             size_t inside = 0;
@@ -352,7 +362,7 @@ static int compress_chunk(const store_h5_deflater *d, scratch *s,
     if (p->skip_fill) {
         bool empty = true;
         for (size_t r = 0; r < p->chunk_bytes && empty; r += row)
-            empty = memcmp(s->raw + r, s->fill_row, row) == 0;
+            empty = memcmp(raw + r, s->fill_row, row) == 0;
         if (empty) {
             out->size = 0;
             return SILK_OK;
@@ -360,9 +370,9 @@ static int compress_chunk(const store_h5_deflater *d, scratch *s,
     }
     /* shuffle (H5Zshuffle.c): byte k of every element, then byte k + 1;
      * one element is left as it is */
-    const unsigned char *in = s->raw;
+    const unsigned char *in = raw;
     if (e > 1 && n > 1) {
-        shuffle(s->shuffled, s->raw, e, n);
+        shuffle(s->shuffled, raw, e, n);
         in = s->shuffled;
     }
     /* deflate (H5Zdeflate.c does deflateInit at the level + deflate with
