@@ -278,7 +278,9 @@ ingest_vs() {
         echo "$line"
     done
     echo "x silkstat = seconds / silkstat's seconds; x libcsv = seconds / libcsv alone's"
-    if [ -n "$silk_secs" ] && [ -n "$floor" ]; then
+    # the time goal is the generated file's: a small real table is
+    # dominated by its cubes and the country table, not by the parse
+    if [ "$name" = scale ] && [ -n "$silk_secs" ] && [ -n "$floor" ]; then
         awk -v s="$silk_secs" -v f="$floor" 'BEGIN {
             printf "issue 3 goal, time: silkstat within 1.5 x libcsv alone (1.5 s against 1.0 s there): %.2f x, %s\n",
                 s / f, (s <= 1.5 * f) ? "met" : "not met" }'

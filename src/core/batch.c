@@ -779,8 +779,13 @@ static int put_ids(silk_batch *batch, size_t i, uint32_t category,
                               UINT16_MAX - 1);
     if (rc != SILK_OK)
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
-    series *s;
-    if (find_series(ind, o, d, category, &s) != SILK_OK)
+    series *s = ind->last_series < ind->n_series
+                    ? &ind->series[ind->last_series]
+                    : NULL;
+    /* rows of a series come together: most puts go to the last one */
+    if ((s == NULL || s->origin != o || s->destination != d ||
+         s->category != category) &&
+        find_series(ind, o, d, category, &s) != SILK_OK)
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
     long ordinal = silk_period_ordinal(period);
     if (s->cap == 0 || ordinal < s->lo || ordinal - s->lo >= (long)s->cap) {

@@ -26,9 +26,15 @@ static int number(const char *s, size_t n)
 
 int silk_period_parse(const char *text, size_t len, silk_period *out)
 {
-    if (len < 4 || !digits(text, 4))
+    if (len < 4)
         return SILK_EPARSE;
-    int year = number(text, 4);
+    /* the year's four digits, each tested once (unsigned: below '0'
+     * wraps above 9) */
+    unsigned d0 = (unsigned)(text[0] - '0'), d1 = (unsigned)(text[1] - '0');
+    unsigned d2 = (unsigned)(text[2] - '0'), d3 = (unsigned)(text[3] - '0');
+    if (d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9)
+        return SILK_EPARSE;
+    int year = (int)(d0 * 1000 + d1 * 100 + d2 * 10 + d3);
     if (year < SILK_YEAR_MIN || year > SILK_YEAR_MAX)
         return SILK_EPARSE;
 
@@ -105,14 +111,13 @@ int silk_period_compare(silk_period a, silk_period b)
     return (x > y) - (x < y);
 }
 
+_Static_assert(SILK_CODE_LEN == 3, "silk_code_valid tests three letters");
+
 bool silk_code_valid(const char *text, size_t len)
 {
-    if (len != SILK_CODE_LEN)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] < 'A' || text[i] > 'Z')
-            return false;
-    return true;
+    /* one test a letter: unsigned, 'A' - 1 and below wrap above 25 */
+    return len == SILK_CODE_LEN && (unsigned)(text[0] - 'A') < 26 &&
+           (unsigned)(text[1] - 'A') < 26 && (unsigned)(text[2] - 'A') < 26;
 }
 
 int silk_flags_parse(const char *text, size_t len, uint32_t *out)

@@ -300,10 +300,11 @@ static void replay_warned(const tidy *first, const tidy *second,
  * series repeat their codes, and two numbers compare at once. */
 static uint32_t code_key(const silk_csv_field *f)
 {
-    uint32_t key = (uint32_t)f->len;
-    for (size_t i = 0; i < f->len && i < 3; i++)
-        key |= (uint32_t)(unsigned char)f->text[i] << (8 * (i + 1));
-    return key;
+    const unsigned char *t = (const unsigned char *)f->text;
+    if (f->len != 3)
+        return (uint32_t)f->len; /* empty (checked before) */
+    return 3u | (uint32_t)t[0] << 8 | (uint32_t)t[1] << 16 |
+           (uint32_t)t[2] << 24;
 }
 
 static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
