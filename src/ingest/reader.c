@@ -1019,8 +1019,8 @@ static void *read_second(void *arg)
     return NULL;
 }
 
-/* silk_csv_read_delim for silk_csv_read_split: its digest is known at
- * once. */
+/* silk_csv_read_delim for silk_csv_read_split, whose digest is then
+ * known at once; closes fd. */
 static int read_whole(int fd, const char *path, char delimiter,
                       size_t max_fields, silk_csv_row_fn on_row, void *ctx,
                       silk_digest **digest, uint64_t *bytes, silk_error *err)

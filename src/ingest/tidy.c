@@ -514,10 +514,10 @@ static void release_second(void *second)
  * numbers.  Any error in the second half makes the reader read it again
  * with the first context, so every message is that of one pass.  --check
  * (a collector of errors) always reads in one pass: its errors do not
- * stop the read, and their order is the file's.
+ * stop the read, and their order is the file's.  Fills *digest (still
+ * being computed) or, when the file is read in one pass after all,
+ * sha256.
  */
-/* Fills *digest (a digest still being computed) or, when the file is
- * read in one pass after all, sha256. */
 static int read_split(tidy *t, char delimiter, silk_digest **digest,
                       char sha256[65], uint64_t *bytes, silk_error *err)
 {
