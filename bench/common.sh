@@ -1,6 +1,7 @@
-# bench/common.sh: what bench/run.sh and bench/trend.sh share, sourced
-# by both from the repository's top folder: the settings read from the
-# environment, the generator (built and run), and `timed`.  Defines
+# bench/common.sh: what bench/run.sh, bench/trend.sh and
+# bench/ingest_pairs.sh share, sourced from the repository's top folder:
+# the settings read from the environment, the generator (built and run),
+# libcsv alone (csv_floor, built), and `timed`.  Defines
 # functions and variables only; a failure sets BENCH_SKIP to the reason
 # and the caller prints it and exits 0 (benchmarks never fail).
 #
@@ -38,6 +39,22 @@ build_generator() {
                 -Wstrict-prototypes -Wmissing-prototypes \
                 -o "$OUT/gen_tidy" bench/gen_tidy.c; then
             rm -f "$OUT/gen_tidy"
+            return 1
+        fi
+    fi
+    return 0
+}
+
+# build_floor: builds $OUT/csv_floor (libcsv alone, bench/csv_floor.c)
+# when missing or older than its source; on failure removes it (the
+# compiler's messages in $OUT/csv_floor.build) and returns 1.
+build_floor() {
+    mkdir -p "$OUT" || return 1
+    if [ ! -x "$OUT/csv_floor" ] || [ bench/csv_floor.c -nt "$OUT/csv_floor" ]; then
+        if ! $CC -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror -Wshadow \
+                -Wstrict-prototypes -Wmissing-prototypes \
+                -o "$OUT/csv_floor" bench/csv_floor.c -lcsv 2> "$OUT/csv_floor.build"; then
+            rm -f "$OUT/csv_floor"
             return 1
         fi
     fi

@@ -31,10 +31,9 @@ if ! build_generator || ! generate "$ROWS"; then
     echo "bench: skipped (gen_tidy failed)"
     exit 0
 fi
-if [ ! -x "$OUT/csv_floor" ] || [ bench/csv_floor.c -nt "$OUT/csv_floor" ]; then
-    $CC -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror \
-        -o "$OUT/csv_floor" bench/csv_floor.c -lcsv 2> "$OUT/csv_floor.build" ||
-        { echo "bench: skipped (csv_floor did not build)"; exit 0; }
+if ! build_floor; then
+    echo "bench: skipped (csv_floor did not build: $(head -n 1 "$OUT/csv_floor.build"))"
+    exit 0
 fi
 
 STORE=$OUT/pairs.h5
@@ -55,8 +54,13 @@ for round in $(seq 1 "$ROUNDS"); do
     printf '%5d %10.2f %10.2f %7s\n' "$round" "$silk" "$floor" "$ratio"
 done
 rm -f "$STORE" "$STORE.lock"
-printf '%s\n' "${ratios[@]}" | sort -n | awk '{ r[NR] = $1 } END {
+# the goal is the issue's for a file of about 10M rows (392 MB); a
+# smaller one is dominated by fixed costs (the country table, the commit)
+printf '%s\n' "${ratios[@]}" | sort -n | awk -v rows="$ROWS" '{ r[NR] = $1 } END {
     m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
-    printf "ratio median %.2f, lowest %.2f, highest %.2f; issue 3 goal (within 1.5 x libcsv alone): %s at the median\n",
-        m, r[1], r[NR], (m <= 1.5) ? "met" : "not met" }'
+    printf "ratio median %.2f, lowest %.2f, highest %.2f", m, r[1], r[NR]
+    if (rows >= 10000000)
+        printf "; issue 3 goal (within 1.5 x libcsv alone): %s at the median",
+            (m <= 1.5) ? "met" : "not met"
+    printf "\n" }'
 exit 0

@@ -24,6 +24,7 @@ ROWS=${1:-1000000}
 UNHCR_FILE=${UNHCR_FILE:-../shared/datasets/unhcr_population.csv}
 INGEST_ROWS=${INGEST_ROWS:-10000000}
 # SEED, SILKSTAT, CC, PYTHON, RSCRIPT, TIDY, OUT, build_generator,
+# build_floor,
 # generate and timed
 . bench/common.sh
 if [ -n "$BENCH_SKIP" ]; then
@@ -45,12 +46,7 @@ if ! build_generator; then
     exit 0
 fi
 # libcsv alone (csv_floor.c); a missing libcsv only skips the floor.
-if [ ! -x "$OUT/csv_floor" ] || [ bench/csv_floor.c -nt "$OUT/csv_floor" ]; then
-    $CC -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror -Wshadow \
-        -Wstrict-prototypes -Wmissing-prototypes \
-        -o "$OUT/csv_floor" bench/csv_floor.c -lcsv 2> "$OUT/csv_floor.build" ||
-        rm -f "$OUT/csv_floor"
-fi
+build_floor
 
 if ! generate "$ROWS"; then
     echo "bench: skipped (gen_tidy failed)"

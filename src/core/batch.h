@@ -35,8 +35,9 @@ typedef struct silk_batch_key {
 
 /* Fills key, adding the indicator and codes when new; fails as
  * silk_batch_put_at would before its cell checks (an indicator split by
- * categorical columns, out of memory).  Keys stay valid for the batch's
- * life (until silk_batch_merge moves it). */
+ * categorical columns, out of memory).  A key stays valid for its batch's
+ * life, also after silk_batch_merge into it (not for the merged-from
+ * batch). */
 int silk_batch_key_find(silk_batch *batch, const char *indicator,
                         const char *origin, const char *destination,
                         silk_batch_key *key, silk_error *err);

@@ -529,30 +529,40 @@ static bool cell_position(const silk_batch *batch, size_t i,
 /* from_batch_only: a cube that holds the store's cells too (the commit's
  * merged one) reports only jumps at cells this run read; the others were
  * reported when they were ingested. */
+/* +1 when v is JUMP_FACTOR times above both neighbours a and b, -1
+ * when as many times below, else 0 (also when one of them is zero);
+ * *factor says how many times.  Inline: scan tests every cell. */
+static inline int jump_test(double a, double v, double b, double *factor)
+{
+    double fa = fabs(a), fb = fabs(b), fv = fabs(v);
+    double lo = fa < fb ? fa : fb, hi = fa < fb ? fb : fa;
+    if (v == 0 || lo == 0)
+        return 0;
+    if (fv >= JUMP_FACTOR * hi) {
+        *factor = fv / hi;
+        return 1;
+    }
+    if (fv * JUMP_FACTOR <= lo) {
+        *factor = lo / fv;
+        return -1;
+    }
+    return 0;
+}
+
+/* The warning for the value at `at`, which jump_test found `dir` times
+ * `factor` off its neighbours at prev and next. */
 static void jump(const silk_ingest_options *opt, const silk_batch *batch,
                  size_t i, const silk_cube *cube, size_t o, size_t d,
-                 size_t prev, size_t at, size_t next, bool from_batch_only)
+                 size_t prev, size_t at, size_t next, int dir, double factor,
+                 bool from_batch_only)
 {
     double v = cube->value[silk_cube_index(cube, o, d, at)];
     double a = cube->value[silk_cube_index(cube, o, d, prev)];
     double b = cube->value[silk_cube_index(cube, o, d, next)];
-    double lo = fmin(fabs(a), fabs(b)), hi = fmax(fabs(a), fabs(b));
     char pa[SILK_PERIOD_LABEL_MAX], pv[SILK_PERIOD_LABEL_MAX],
         pb[SILK_PERIOD_LABEL_MAX], message[SILK_MESSAGE_MAX];
-    const char *verb;
-    double factor;
+    const char *verb = dir > 0 ? "jumps" : "drops";
 
-    if (v == 0 || lo == 0)
-        return;
-    if (fabs(v) >= JUMP_FACTOR * hi) {
-        verb = "jumps";
-        factor = fabs(v) / hi;
-    } else if (fabs(v) * JUMP_FACTOR <= lo) {
-        verb = "drops";
-        factor = lo / fabs(v);
-    } else {
-        return;
-    }
     silk_period_format(cube->period[prev], pa);
     silk_period_format(cube->period[at], pv);
     silk_period_format(cube->period[next], pb);
@@ -565,21 +575,11 @@ static void jump(const silk_ingest_options *opt, const silk_batch *batch,
              "%sindicator %s, %s -> %s, period %s: %.15g %s from %.15g in %s "
              "and %.15g in %s (%s%.0f); check for a unit or typing error",
              where, cube->indicator, cube->origin[o], dest[0] ? dest : "-",
-             pv, v, verb, a, pa, b, pb, verb[0] == 'j' ? "x" : "1/", factor);
+             pv, v, verb, a, pa, b, pb, dir > 0 ? "x" : "1/", factor);
     silk_problems_add(opt->problems, SILK_SEVERITY_WARNING, SILK_OK,
                       "a value 1000 times above or below both neighbours in "
                       "its series",
                       message, NULL);
-}
-
-/* Whether v is JUMP_FACTOR times above or below both neighbours a and
- * b (none of them zero): jump's test, inline for every cell. */
-static inline bool jumps(double a, double v, double b)
-{
-    double fa = fabs(a), fb = fabs(b), fv = fabs(v);
-    double lo = fa < fb ? fa : fb, hi = fa < fb ? fb : fa;
-    return v != 0 && lo != 0 &&
-           (fv >= JUMP_FACTOR * hi || fv * JUMP_FACTOR <= lo);
 }
 
 static void scan(const silk_batch *batch, size_t i, const silk_cube *cube,
@@ -593,8 +593,12 @@ static void scan(const silk_batch *batch, size_t i, const silk_cube *cube,
             for (size_t p = 0; p < cube->n_period; p++) {
                 if (isnan(row[p]))
                     continue;
-                if (prev != SIZE_MAX && jumps(row[prev], row[at], row[p]))
-                    jump(opt, batch, i, cube, o, d, prev, at, p,
+                double factor;
+                int dir = prev == SIZE_MAX
+                              ? 0
+                              : jump_test(row[prev], row[at], row[p], &factor);
+                if (dir != 0)
+                    jump(opt, batch, i, cube, o, d, prev, at, p, dir, factor,
                          from_batch_only);
                 prev = at;
                 at = p;
