@@ -973,7 +973,7 @@ static bool find_code(const silk_batch *batch, const char *code, uint32_t *id)
     return false;
 }
 
-/* ---- merging the two halves of a split read (core/batch.h) ---- */
+/* ---- merging the parts of a split read (core/batch.h) ---- */
 
 /* The indicator named name, or NULL (no caches touched). */
 static indicator *lookup_indicator(const silk_batch *batch, const char *name)

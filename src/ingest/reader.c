@@ -18,9 +18,9 @@
  * the checks for those live here.  Memory is bounded: two blocks, libcsv's
  * field buffer capped at SILK_FIELD_MAX + 2, and one record's fields.
  *
- * silk_csv_read_split reads a large file on two threads, each half with
- * its own parser and context, and falls back to one pass whenever the
- * halves cannot be joined exactly (see the comment above it).
+ * silk_csv_read_split reads a large file in parts on every core, each part
+ * with its own parser and context, and falls back to one pass from the
+ * first part that cannot be joined exactly (see the comment above it).
  */
 #include <csv.h>
 #include <errno.h>
@@ -459,7 +459,6 @@ static int no_space(unsigned char c)
     return 0;
 }
 
-/* Feeds a run of plain lines in one call (see the top of the file). */
 /* Feeds a run of plain lines in one call (see the top of the file).
  * Without a space or tab in the run (other than the delimiter) libcsv
  * may use its own space test, which is inlined: the space function is
@@ -729,7 +728,7 @@ static void hasher_stop(hasher *h)
 }
 
 /* One reader over a range of an open file: its own parser, blocks and
- * record state, so two of them can run on two threads. */
+ * record state, so that several can run on several threads. */
 typedef struct pass {
     silk_csv_reader r;
     struct csv_parser parser;
@@ -937,11 +936,24 @@ int silk_csv_read_delim(const char *path, char delimiter, size_t max_fields,
 /* The split read                                                      */
 /* ------------------------------------------------------------------ */
 
-/* Below this size a file is read in one pass: two threads save nothing
+/* Below this size a file is read in one pass: more threads save nothing
  * worth their set-up (about a millisecond) on a few megabytes. */
 #define SPLIT_MIN (4 * 1024 * 1024)
-/* How far past the middle to look for a line end. */
+/* How far past a cut to look for a line end. */
 #define SPLIT_WINDOW (64 * 1024)
+/* The size of a part: about 0.05 s of parsing.  The parts are handed out
+ * one at a time, so when one core runs slower than the other (on this
+ * kind of VM one often runs at half the speed of the other for seconds)
+ * the faster one takes more parts and both finish within a part of each
+ * other.  Cut in two fixed halves, the file waited for the slower half:
+ * in six runs of the 10M-row bench file the halves took 1.22/1.57,
+ * 1.34/2.17, 1.26/1.32, 2.09/1.24, 1.36/1.66 and 1.22/1.74 s. */
+#define PART_BYTES (8 * 1024 * 1024)
+#define PARTS_MAX 64
+/* SILKSTAT_SPLIT=always cuts even a small file into up to this many
+ * parts, so that tests exercise the joins between several. */
+#define PARTS_ALWAYS 8
+#define WORKERS_MAX 8
 
 enum split_mode { SPLIT_OFF, SPLIT_AUTO, SPLIT_ALWAYS };
 
@@ -957,14 +969,19 @@ static enum split_mode split_mode(void)
     return SPLIT_AUTO;
 }
 
-/* Whether a file of this kind and size is worth two threads. */
+static long online_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? n : 1;
+}
+
+/* Whether a file of this kind and size is worth several threads. */
 static bool splittable(const struct stat *st)
 {
     enum split_mode mode = split_mode();
     return mode != SPLIT_OFF && S_ISREG(st->st_mode) &&
            (mode == SPLIT_ALWAYS ||
-            ((uint64_t)st->st_size >= SPLIT_MIN &&
-             sysconf(_SC_NPROCESSORS_ONLN) >= 2));
+            ((uint64_t)st->st_size >= SPLIT_MIN && online_cores() >= 2));
 }
 
 bool silk_csv_can_split(const char *path)
@@ -973,50 +990,172 @@ bool silk_csv_can_split(const char *path)
     return stat(path, &st) == 0 && splittable(&st);
 }
 
-/* Where the cut goes, as a share of the file.  Neither thread hashes:
- * the digest (SHA-256 runs over the bytes in order) has a thread of its
- * own that starts when either part is parsed and runs on through the
- * commit, which needs it last (silk_digest).  Hashed inline by the
- * first thread, as before, it made that part the slower one by an
- * amount that depends on the data, and a third thread running from the
- * start slowed whichever parser shared its core. */
-#define SPLIT_FIRST_SHARE 0.5
-
-/* The offset just past the first LF at or after the cut, or 0 for no
- * split.  Whether the LF ends a record (it may be inside a quoted field)
- * is only known once the first part is parsed. */
-static uint64_t split_offset(int fd, uint64_t size)
+/* Where the parts start: 0, then just past the first LF at or after each
+ * cut.  Whether such an LF ends a record (it may lie inside a quoted
+ * field) is only known once the part before it is parsed.  Returns the
+ * number of parts, 1 for no split. */
+static size_t plan_parts(int fd, uint64_t size, uint64_t start[PARTS_MAX])
 {
+    uint64_t want = split_mode() == SPLIT_ALWAYS ? PARTS_ALWAYS
+                                                 : size / PART_BYTES;
     unsigned char *window = malloc(SPLIT_WINDOW);
-    uint64_t middle = (uint64_t)((double)size * SPLIT_FIRST_SHARE), at = 0;
-    ssize_t got = window ? read_at(fd, window, SPLIT_WINDOW, middle) : -1;
-    const unsigned char *lf =
-        got > 0 ? memchr(window, '\n', (size_t)got) : NULL;
+    size_t n = 1;
 
-    if (lf != NULL)
-        at = middle + (uint64_t)(lf - window) + 1;
+    start[0] = 0;
+    if (want < 2)
+        want = 2; /* a file of SPLIT_MIN or more */
+    if (want > PARTS_MAX)
+        want = PARTS_MAX;
+    for (uint64_t k = 1; window != NULL && k < want; k++) {
+        uint64_t cut = size / want * k;
+        ssize_t got;
+        const unsigned char *lf;
+        if (cut < start[n - 1])
+            continue;
+        got = read_at(fd, window, SPLIT_WINDOW, cut);
+        lf = got > 0 ? memchr(window, '\n', (size_t)got) : NULL;
+        if (lf == NULL)
+            continue;
+        cut += (uint64_t)(lf - window) + 1;
+        if (cut > start[n - 1] && cut < size)
+            start[n++] = cut;
+    }
     free(window);
-    return at < size ? at : 0;
+    return n;
 }
 
-/* The second part, run on its own thread. */
-typedef struct second_half {
-    pthread_t thread;
-    pass ps;
+/* One part of a split read: bytes [start, end) of the file, or [start,
+ * EOF) for the last, parsed into its own context on whichever thread
+ * takes it. */
+typedef struct split_part {
+    uint64_t start, end;
+    void *ctx;
     silk_error err; /* its messages are never shown: see the fallback */
-    const atomic_bool *cancel;
-    silk_digest *digest; /* started when this part is parsed */
+    atomic_bool cancel;
+    atomic_bool finished; /* the fields below are final (or never set) */
+    bool ran;
     int status;
-} second_half;
+    bool ends_clean; /* stopped at end between records (at_record_start) */
+    size_t lines;
+    uint64_t pos;
+} split_part;
 
-static void *read_second(void *arg)
+typedef struct split_run {
+    int fd;
+    const char *path;
+    char delimiter;
+    size_t max_fields;
+    silk_csv_row_fn on_row;
+    split_part *parts;
+    size_t n_parts;
+    atomic_size_t next;
+    silk_digest *digest; /* started when the last part is taken */
+    /* the calling thread's joins: parts before `joined` are in the first
+     * context, with `lines` lines; `stopped` once a part cannot be */
+    const silk_csv_split *split;
+    size_t joined, lines;
+    bool stopped;
+} split_run;
+
+/* Whether a pass stopped at `at` stands where a fresh parser starts:
+ * between records, outside any quote, nothing of a line or field
+ * pending.  Then the records after `at` are exactly those a single pass
+ * would give there. */
+static bool at_record_start(const pass *ps, uint64_t at)
 {
-    second_half *h = arg;
-    h->status = pass_run(&h->ps, UINT64_MAX, NULL, h->cancel);
-    if (h->status == SILK_OK)
-        h->status = pass_finish(&h->ps);
-    silk_digest_go(h->digest);
+    const silk_csv_reader *r = &ps->r;
+    return ps->pos == at && !ps->eof && r->status == SILK_OK &&
+           ps->parser.pstate == ROW_NOT_BEGUN && !r->scanning &&
+           r->field_line == 0 && r->n_fields == 0 && !r->partial &&
+           !r->last_cr;
+}
+
+/* No part after i is of any use once part i cannot be joined. */
+static void cancel_after(split_run *s, size_t i)
+{
+    for (size_t j = i + 1; j < s->n_parts; j++)
+        atomic_store(&s->parts[j].cancel, true);
+}
+
+/* Part i >= 1, on its own pass and context. */
+static void run_part(split_run *s, size_t i)
+{
+    split_part *p = &s->parts[i];
+    pass ps;
+
+    p->ran = true;
+    p->status = pass_init(&ps, s->fd, s->path, s->delimiter, s->max_fields,
+                          s->on_row, p->ctx, &p->err);
+    if (p->status == SILK_OK) {
+        ps.positioned = true;
+        ps.pos = p->start;
+        p->status = pass_run(&ps, p->end, NULL, &p->cancel);
+    }
+    if (p->status == SILK_OK && p->end == UINT64_MAX)
+        p->status = pass_finish(&ps);
+    else if (p->status == SILK_OK)
+        p->ends_clean = at_record_start(&ps, p->end);
+    p->lines = ps.r.line - 1;
+    p->pos = ps.pos;
+    pass_release(&ps);
+    if (p->status != SILK_OK || (p->end != UINT64_MAX && !p->ends_clean))
+        cancel_after(s, i);
+}
+
+/* Takes the next part, if any is left: false when none is. */
+static bool take_part(split_run *s)
+{
+    size_t i = atomic_fetch_add(&s->next, 1);
+    if (i >= s->n_parts)
+        return false;
+    if (!atomic_load(&s->parts[i].cancel))
+        run_part(s, i);
+    atomic_store_explicit(&s->parts[i].finished, true, memory_order_release);
+    return true;
+}
+
+static void *worker(void *arg)
+{
+    split_run *s = arg;
+    while (take_part(s))
+        continue;
+    silk_digest_go(s->digest);
     return NULL;
+}
+
+/* Joins into the first context, in order, every part already finished
+ * that was read whole and ended between records, while join agrees;
+ * frees each context once joined.  Run by the calling thread between
+ * the parts it reads, so that the joins overlap the other threads'
+ * parsing.  Sets s->stopped at the first part that cannot be joined
+ * (SILK_CSV_RETRY: its results cannot be merged exactly).  Returns
+ * SILK_OK or join's error. */
+static int join_finished(split_run *s, silk_error *err)
+{
+    while (!s->stopped && s->joined < s->n_parts) {
+        split_part *p = &s->parts[s->joined];
+        bool last = s->joined + 1 == s->n_parts;
+        int status;
+        if (!atomic_load_explicit(&p->finished, memory_order_acquire))
+            break;
+        if (!p->ran || p->status != SILK_OK || (!last && !p->ends_clean)) {
+            s->stopped = true;
+            break;
+        }
+        status = s->split->join(s->split->first, p->ctx, s->lines, err);
+        if (status == SILK_CSV_RETRY) {
+            s->stopped = true;
+            cancel_after(s, s->joined);
+            break;
+        }
+        if (status != SILK_OK)
+            return status;
+        s->split->part_free(p->ctx);
+        p->ctx = NULL;
+        s->lines += p->lines;
+        s->joined++;
+    }
+    return SILK_OK;
 }
 
 /* silk_csv_read_delim for silk_csv_read_split, whose digest is then
@@ -1034,37 +1173,41 @@ static int read_whole(int fd, const char *path, char delimiter,
     return status;
 }
 
-/* Whether the first part, stopped at the split offset, stands where a
- * fresh parser starts: between records, outside any quote, nothing of a
- * line or field pending.  Then the second part's records are exactly
- * those a single pass would give after this point. */
-static bool at_record_start(const pass *first, uint64_t at)
+/* Frees the contexts of the parts not joined. */
+static void free_parts(split_run *s)
 {
-    const silk_csv_reader *r = &first->r;
-    return first->pos == at && !first->eof && r->status == SILK_OK &&
-           first->parser.pstate == ROW_NOT_BEGUN && !r->scanning &&
-           r->field_line == 0 && r->n_fields == 0 && !r->partial &&
-           !r->last_cr;
+    if (s->parts == NULL)
+        return;
+    for (size_t i = 1; i < s->n_parts; i++)
+        if (s->parts[i].ctx != NULL) {
+            s->split->part_free(s->parts[i].ctx);
+            s->parts[i].ctx = NULL;
+        }
 }
 
 /*
  * How the split read keeps the result of a single pass:
  *
- *  - The file is cut after the first LF past SPLIT_FIRST_SHARE of it.
- *    The first part is read on this thread with ctx[0]; the second on
- *    another with ctx[1] and a fresh parser, its lines counted from 1.
- *    Whichever part is done first starts the digest's thread.
- *  - When the first part reaches the cut, its parser must be between
- *    records (the LF may lie inside a quoted field: the only way to know
- *    is to have parsed everything before it).  If it is not, or the
- *    second part failed in any way (an error, a stop, a cancellation),
- *    or join answers SILK_CSV_RETRY (its results cannot be merged
- *    exactly), the second part is dropped and the first parser simply
- *    reads on to the end of the file: a single pass, whose results and
+ *  - The file is cut into parts after an LF near every PART_BYTES.  The
+ *    first part is read on this thread with split->first; each later one
+ *    with a context of its own (split->part_new) and a fresh parser, its
+ *    lines counted from 1, by whichever thread takes it next.  When no
+ *    part is left to take, the digest's thread starts.
+ *  - Part i's records are those of a single pass only if every part
+ *    before it ended between records (a cut's LF may lie inside a quoted
+ *    field: the only way to know is to have parsed everything before it).
+ *    This thread joins the parts in order, between the parts it reads,
+ *    while each was read whole, ended between records and join agrees
+ *    (SILK_CSV_RETRY: its results cannot be merged exactly).  From the
+ *    first part that fails any of these, the first context reads the
+ *    rest of the file itself, on a fresh parser at that part's start with
+ *    the line count so far, or, when the first part did not end between
+ *    records, on its own parser: a single pass, whose results and
  *    messages are by construction those of silk_csv_read_delim.  Errors
  *    cost time, never correctness.
  *  - An error in the first part is the first error of the file: it is
- *    returned at once and the other thread is cancelled.
+ *    returned and the other parts are cancelled.  A part that fails
+ *    cancels the parts after it.
  *  - The file must not change while it is read: the bytes hashed must be
  *    the bytes parsed (silk_digest_finish compares the lengths).
  */
@@ -1073,85 +1216,118 @@ int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
                         uint64_t *bytes, silk_error *err)
 {
     struct stat st;
-    uint64_t cut = 0, total = 0;
-    pass first;
-    second_half second;
-    silk_digest *d = NULL;
-    atomic_bool stop_second;
-    bool second_running = false, joined = false;
+    uint64_t start[PARTS_MAX];
+    split_run s;
+    pass first, rest;
+    pthread_t threads[WORKERS_MAX - 1];
+    size_t n_threads = 0;
+    bool have_rest = false;
     int fd, status = open_file(path, &fd, err);
 
     *digest = NULL;
     if (status != SILK_OK)
         return status;
+    memset(&s, 0, sizeof s);
     if (fstat(fd, &st) == 0 && splittable(&st))
-        cut = split_offset(fd, (uint64_t)st.st_size);
-    if (cut == 0)
+        s.n_parts = plan_parts(fd, (uint64_t)st.st_size, start);
+    if (s.n_parts < 2)
         return read_whole(fd, path, delimiter, max_fields, split->on_row,
-                          split->ctx[0], digest, bytes, err);
+                          split->first, digest, bytes, err);
 
-    atomic_init(&stop_second, false);
-    memset(&second, 0, sizeof second);
-    second.cancel = &stop_second;
-    status = silk_digest_start(fd, path, &d, err);
-    if (status != SILK_OK) {
-        close(fd);
-        return status;
+    s.fd = fd;
+    s.path = path;
+    s.delimiter = delimiter;
+    s.max_fields = max_fields;
+    s.on_row = split->on_row;
+    s.split = split;
+    atomic_init(&s.next, 1); /* part 0 is this thread's */
+    memset(&first, 0, sizeof first);
+    memset(&rest, 0, sizeof rest);
+    s.parts = calloc(s.n_parts, sizeof *s.parts);
+    if (s.parts == NULL) {
+        status = silk_error_set(err, SILK_ENOMEM, "out of memory");
+        goto done;
     }
-    second.digest = d;
-    status = pass_init(&first, fd, path, delimiter, max_fields, split->on_row,
-                       split->ctx[0], err);
+    for (size_t i = 0; i < s.n_parts; i++) {
+        split_part *p = &s.parts[i];
+        p->start = start[i];
+        p->end = i + 1 < s.n_parts ? start[i + 1] : UINT64_MAX;
+        atomic_init(&p->cancel, false);
+        atomic_init(&p->finished, false);
+        p->ctx = i == 0 ? split->first : split->part_new(split->arg, err);
+        if (p->ctx == NULL) {
+            status = SILK_ENOMEM; /* part_new filled err */
+            goto done;
+        }
+    }
+    status = silk_digest_start(fd, path, &s.digest, err);
     if (status == SILK_OK)
-        status = pass_init(&second.ps, fd, path, delimiter, max_fields,
-                           split->on_row, split->ctx[1], &second.err);
+        status = pass_init(&first, fd, path, delimiter, max_fields,
+                           split->on_row, split->first, err);
     if (status != SILK_OK)
         goto done;
-    first.positioned = second.ps.positioned = true;
-    second.ps.pos = cut;
-    second_running =
-        pthread_create(&second.thread, NULL, read_second, &second) == 0;
-    if (!second_running) {
-        /* no thread: one pass after all */
-        silk_digest_free(d);
-        pass_release(&first);
-        pass_release(&second.ps);
-        return read_whole(fd, path, delimiter, max_fields, split->on_row,
-                          split->ctx[0], digest, bytes, err);
-    }
+    first.positioned = true;
 
-    status = pass_run(&first, cut, NULL, NULL);
-    silk_digest_go(d);
-    if (status != SILK_OK)
-        goto done; /* the first error of the file */
-    if (!at_record_start(&first, cut))
-        atomic_store(&stop_second, true);
-    pthread_join(second.thread, NULL);
-    second_running = false;
-    if (!atomic_load(&stop_second) && second.status == SILK_OK) {
-        status = split->join(split->ctx[0], split->ctx[1],
-                             first.r.line - 1, err);
-        if (status == SILK_OK)
-            joined = true;
-        else if (status != SILK_CSV_RETRY)
-            goto done;
+    long cores = online_cores();
+    while (n_threads + 1 < (size_t)cores && n_threads + 1 < WORKERS_MAX &&
+           n_threads + 1 < s.n_parts &&
+           pthread_create(&threads[n_threads], NULL, worker, &s) == 0)
+        n_threads++;
+    status = pass_run(&first, s.parts[0].end, NULL, NULL);
+    if (status != SILK_OK) {
+        cancel_after(&s, 0); /* the first error of the file */
+        goto done;
     }
-    if (joined) {
-        total = second.ps.pos;
-    } else {
-        /* the single pass reads on where the cut was */
-        if (split->drop != NULL)
-            split->drop(split->ctx[1]);
-        pass_release(&second.ps);
+    s.lines = first.r.line - 1;
+    s.joined = 1;
+    if (!at_record_start(&first, s.parts[0].end)) {
+        s.stopped = true;
+        s.joined = 0;
+        cancel_after(&s, 0);
+    }
+    do
+        status = join_finished(&s, err);
+    while (status == SILK_OK && take_part(&s));
+    if (status != SILK_OK)
+        cancel_after(&s, 0);
+    silk_digest_go(s.digest);
+    while (n_threads > 0)
+        pthread_join(threads[--n_threads], NULL);
+    if (status == SILK_OK)
+        status = join_finished(&s, err);
+    if (status != SILK_OK)
+        goto done;
+    free_parts(&s); /* their memory is free before the rest is read */
+
+    if (s.joined == s.n_parts) {
+        *bytes = s.parts[s.n_parts - 1].pos;
+    } else if (s.joined == 0) {
+        /* the first part ended inside a record: its parser reads on */
         status = pass_run(&first, UINT64_MAX, NULL, NULL);
         if (status == SILK_OK)
             status = pass_finish(&first);
-        if (status != SILK_OK)
-            goto done;
-        total = first.pos;
+        *bytes = first.pos;
+    } else {
+        /* a fresh parser from the first part not joined */
+        status = pass_init(&rest, fd, path, delimiter, max_fields,
+                           split->on_row, split->first, err);
+        have_rest = status == SILK_OK;
+        if (have_rest) {
+            rest.positioned = true;
+            rest.pos = s.parts[s.joined].start;
+            rest.r.line = s.lines + 1;
+            rest.r.names = first.r.names;
+            rest.r.n_names = first.r.n_names;
+            status = pass_run(&rest, UINT64_MAX, NULL, NULL);
+        }
+        if (status == SILK_OK)
+            status = pass_finish(&rest);
+        *bytes = rest.pos;
     }
-    *digest = d;
-    d = NULL;
-    *bytes = total;
+    if (status == SILK_OK) {
+        *digest = s.digest;
+        s.digest = NULL;
+    }
 
 done:
     if (status == SILK_CSV_STOP) {
@@ -1159,14 +1335,17 @@ done:
          * digest */
         static const char none[65] = "";
         status = silk_digest_ready(none, digest, err);
-        *bytes = first.pos;
+        *bytes = have_rest ? rest.pos : first.pos;
     }
-    atomic_store(&stop_second, status != SILK_OK || !joined);
-    if (second_running)
-        pthread_join(second.thread, NULL);
-    silk_digest_free(d);
+    if (s.parts != NULL && n_threads > 0)
+        cancel_after(&s, 0);
+    while (n_threads > 0)
+        pthread_join(threads[--n_threads], NULL);
+    silk_digest_free(s.digest);
+    free_parts(&s);
+    free(s.parts);
     pass_release(&first);
-    pass_release(&second.ps);
+    pass_release(&rest);
     close(fd);
     return status;
 }

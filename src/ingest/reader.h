@@ -61,39 +61,45 @@ int silk_csv_read_delim(const char *path, char delimiter, size_t max_fields,
                         silk_csv_row_fn on_row, void *ctx, char sha256[65],
                         uint64_t *bytes, silk_error *err);
 
-/* A read on two threads (silk_csv_read_split).  The format gives two
- * contexts for the same row callback: ctx[0] receives the records of the
- * file's first part, ctx[1] those of the rest, read on another thread
- * with its lines counted from 1 (ctx[1] never sees the header: prepare it
- * from one, e.g. with a SILK_CSV_STOP read of the first record).
+/* A read in parts on several threads (silk_csv_read_split).  The format
+ * gives a context for the file's first part (first) and makes one for
+ * each later part (part_new(arg), on the calling thread; NULL after
+ * filling err when out of memory), all for the same row callback.  A
+ * later part is read on any thread with its lines counted from 1; its
+ * context never sees the header: prepare it from one, e.g. with a
+ * SILK_CSV_STOP read of the first record.
  *
- * join runs on the calling thread once both parts were read without any
- * error; lines_before is the number of lines of the first part (add it
- * to the second part's line numbers).  It moves what ctx[1] holds into
- * ctx[0] and returns SILK_OK, or returns SILK_CSV_RETRY, having changed
- * nothing, when that cannot give exactly the result of one pass (e.g. a
- * duplicate key across the parts, which needs its message); or another
- * status after filling err.  Whenever the second part is not joined,
- * drop (may be NULL) is called on ctx[1] and the first context reads the
- * rest of the file itself, so results and messages are always those of
- * silk_csv_read_delim with ctx[0].  The caller frees ctx[1] afterwards. */
+ * join runs on the calling thread, part after part in file order, once
+ * every part was read; lines_before is the number of lines before the
+ * part (add it to the part's line numbers).  It moves what the part holds
+ * into first and returns SILK_OK, or returns SILK_CSV_RETRY, having
+ * changed nothing, when that cannot give exactly the result of one pass
+ * (e.g. a duplicate key across the parts, which needs its message); or
+ * another status after filling err.  From the first part not joined
+ * (also one that failed in any way), first reads the rest of the file
+ * itself, so results and messages are always those of
+ * silk_csv_read_delim with first.  part_free frees a part's context,
+ * joined or not (never first). */
 #define SILK_CSV_RETRY (-2)
 typedef struct silk_csv_split {
     silk_csv_row_fn on_row;
-    void *ctx[2];
-    int (*join)(void *first, void *second, size_t lines_before,
+    void *first;
+    void *(*part_new)(void *arg, silk_error *err);
+    void *arg;
+    int (*join)(void *first, void *part, size_t lines_before,
                 silk_error *err);
-    void (*drop)(void *second);
+    void (*part_free)(void *part);
 } silk_csv_split;
 
-/* As silk_csv_read_delim with split->ctx[0], on two threads when the file
- * is large enough (4 MiB) and the machine has two cores: the first half
- * on this thread, the second on another.  On SILK_OK *digest (the
- * caller's to free) is the file's digest, still being computed on a
- * third thread once the halves are parsed: silk_digest_finish with
- * *bytes gives it (a file changed meanwhile is an error there).  The
- * environment variable SILKSTAT_SPLIT=off reads every file in one pass,
- * SILKSTAT_SPLIT=always splits even small files (for tests). */
+/* As silk_csv_read_delim with split->first, on every core when the file
+ * is large enough (4 MiB) and the machine has two cores or more: the file
+ * is cut into parts of about 8 MiB handed out one at a time, the first to
+ * this thread.  On SILK_OK *digest (the caller's to free) is the file's
+ * digest, still being computed on a thread of its own that starts when
+ * the last part is taken: silk_digest_finish with *bytes gives it (a file
+ * changed meanwhile is an error there).  The environment variable
+ * SILKSTAT_SPLIT=off reads every file in one pass, SILKSTAT_SPLIT=always
+ * cuts even small files into up to 8 parts (for tests). */
 int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
                         const silk_csv_split *split, silk_digest **digest,
                         uint64_t *bytes, silk_error *err);

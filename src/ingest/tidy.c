@@ -14,12 +14,14 @@
  * physical line where the field starts (CR, LF and CRLF each end one) and
  * COLUMN the 1-based field number, not a character offset.
  *
- * A large file is read on two threads (silk_csv_read_split): the second
- * half goes into a batch of its own, merged afterwards, and its warnings
- * are replayed in order; whenever that could differ from one pass the
- * reader reads the second half again (see read_split below).
+ * A large file is read in parts on every core (silk_csv_read_split): each
+ * part after the first goes into a batch of its own, merged afterwards,
+ * and its warnings are replayed in order; whenever that could differ from
+ * one pass the reader reads the rest of the file again from that part
+ * (see read_split below).
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,9 +57,10 @@ static const char *const role_names[N_ROLES] = {
 /* Enough for any valid header (8 columns) plus the first bad ones. */
 #define MAX_FIELDS 32
 
-/* Rows of the second half whose sanity checks warned, replayed against
- * the caller's collector once the halves are joined; past this size the
- * second half is read again instead (a file of warnings). */
+/* Rows of later parts whose sanity checks warned, replayed against the
+ * caller's collector once the parts are joined; past this size, counted
+ * over all parts, the rest is read again in one pass instead (a file of
+ * warnings). */
 #define WARNED_MAX (16 * 1024 * 1024)
 
 typedef struct tidy {
@@ -82,7 +85,7 @@ typedef struct tidy {
     /* whether the row checks can warn (silk_ingest_year_range) */
     bool checks;
     int year_lo, year_hi;
-    /* The second half of a split read: its own batch, its warnings
+    /* A later part of a split read: its own batch, its warnings
      * counted in its own collector, and the rows that warned, as
      * (line, period, value, has_unit, then six NUL-terminated texts:
      * period, value, indicator, origin, destination, unit). */
@@ -90,6 +93,7 @@ typedef struct tidy {
     silk_ingest_options own_opt;
     silk_problems *own_problems;
     size_t warned;
+    atomic_size_t *log_total; /* bytes logged by all parts */
     unsigned char *log;
     size_t log_len, log_cap;
 } tidy;
@@ -242,7 +246,7 @@ typedef struct warned_row {
     bool has_unit;
 } warned_row;
 
-/* Appends a row that warned in the second half to t->log. */
+/* Appends a row that warned in a later part to t->log. */
 static int log_warned(tidy *t, size_t line, silk_period period, double value,
                       const char *const texts[6])
 {
@@ -250,7 +254,7 @@ static int log_warned(tidy *t, size_t line, silk_period period, double value,
     size_t need = sizeof w;
     for (int k = 0; k < 6; k++)
         need += (texts[k] ? strlen(texts[k]) : 0) + 1;
-    if (t->log_len + need > WARNED_MAX)
+    if (atomic_fetch_add(t->log_total, need) + need > WARNED_MAX)
         return SILK_ENOMEM;
     if (t->log_len + need > t->log_cap) {
         size_t cap = t->log_cap ? t->log_cap : 4096;
@@ -274,7 +278,7 @@ static int log_warned(tidy *t, size_t line, silk_period period, double value,
     return SILK_OK;
 }
 
-/* The second half's warnings into the first's collector, in line order,
+/* A later part's warnings into the first's collector, in line order,
  * as one pass would have given them. */
 static void replay_warned(const tidy *first, const tidy *second,
                           size_t lines_before)
@@ -424,7 +428,7 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
             silk_problems_warning_count(t->own_problems) != t->warned) {
             t->warned = silk_problems_warning_count(t->own_problems);
             if (log_warned(t, row->line, period, value, texts) != SILK_OK)
-                return SILK_CSV_STOP; /* too many: read this half again */
+                return SILK_CSV_STOP; /* too many: read the rest again */
         }
     }
     c = (size_t)t->column[ROLE_VALUE];
@@ -464,7 +468,7 @@ static int on_row(silk_csv_reader *reader, void *ctx, const silk_csv_row *row,
     return silk_ingest_row_problem(t->opt, data_row(t, row, err), err);
 }
 
-/* The first record only: the second half's copy of the header. */
+/* The first record only: the later parts' copy of the header. */
 static int header_row(silk_csv_reader *reader, void *ctx,
                       const silk_csv_row *row, silk_error *err)
 {
@@ -472,12 +476,12 @@ static int header_row(silk_csv_reader *reader, void *ctx,
     return status == SILK_OK ? SILK_CSV_STOP : status;
 }
 
-/* silk_csv_split.join: the second half's cells into the first's batch,
+/* silk_csv_split.join: a later part's cells into the first's batch,
  * then its warnings, then its row count. */
-static int join(void *first, void *second, size_t lines_before,
+static int join(void *first, void *part, size_t lines_before,
                 silk_error *err)
 {
-    tidy *a = first, *b = second;
+    tidy *a = first, *b = part;
     int status = silk_batch_merge(a->batch, b->batch, a->file_index,
                                   lines_before, err);
     if (status == SILK_ECONFLICT)
@@ -489,30 +493,61 @@ static int join(void *first, void *second, size_t lines_before,
     return SILK_OK;
 }
 
-static void release_second(void *second)
+/* silk_csv_split.part_new: a context for a later part, made from the
+ * one that read the header (read_split's). */
+static void *part_new(void *arg, silk_error *err)
 {
-    tidy *b = second;
-    silk_batch_free(b->batch);
-    silk_problems_free(b->own_problems);
-    free(b->log);
-    b->batch = NULL;
-    b->own_problems = NULL;
-    b->log = NULL;
-    b->log_len = b->log_cap = 0;
+    const tidy *proto = arg;
+    tidy *t = malloc(sizeof *t);
+    if (t == NULL) {
+        silk_error_set(err, SILK_ENOMEM, "out of memory");
+        return NULL;
+    }
+    *t = *proto;
+    t->batch = NULL;
+    t->own_problems = NULL;
+    t->opt = proto->opt;
+    if (silk_batch_alloc(&t->batch, err) != SILK_OK) {
+        free(t);
+        return NULL;
+    }
+    if (proto->opt != NULL && proto->opt->problems != NULL) {
+        t->own_opt = *proto->opt;
+        if (silk_problems_alloc(false, &t->own_problems, err) != SILK_OK) {
+            silk_batch_free(t->batch);
+            free(t);
+            return NULL;
+        }
+        t->own_opt.problems = t->own_problems;
+        t->opt = &t->own_opt;
+    }
+    return t;
+}
+
+static void part_free(void *part)
+{
+    tidy *t = part;
+    if (t == NULL)
+        return;
+    silk_batch_free(t->batch);
+    silk_problems_free(t->own_problems);
+    free(t->log);
+    free(t);
 }
 
 /*
- * The two-thread read.  The second half needs the header's column roles
- * before its first row, so a short read of the first record gives its
- * context a copy; if that read fails or finds no header, the file is read
- * in one pass, which reports the problem exactly as before.  The second
- * half puts into a batch of its own and counts its warnings in a
- * collector of its own, logging the rows that warned; join merges the
- * batch (silk_batch_merge says when that would differ from one pass: a
- * duplicate key across the halves, a unit or frequency clash) and
+ * The read in parts.  Later parts need the header's column roles before
+ * their first row, so a short read of the first record fills a prototype
+ * that every part's context copies; if that read fails or finds no
+ * header, the file is read in one pass, which reports the problem exactly
+ * as before.  Each later part puts into a batch of its own and counts its
+ * warnings in a collector of its own, logging the rows that warned; join
+ * merges the batch (silk_batch_merge says when that would differ from one
+ * pass: a duplicate key across the parts, a unit or frequency clash) and
  * replays the logged rows through the same checks with the true line
- * numbers.  Any error in the second half makes the reader read it again
- * with the first context, so every message is that of one pass.  --check
+ * numbers.  Any error in a later part makes the reader read the rest
+ * again from there with the first context, so every message is that of
+ * one pass.  --check
  * (a collector of errors) always reads in one pass: its errors do not
  * stop the read, and their order is the file's.  Fills *digest (still
  * being computed) or, when the file is read in one pass after all,
@@ -521,40 +556,31 @@ static void release_second(void *second)
 static int read_split(tidy *t, char delimiter, silk_digest **digest,
                       char sha256[65], uint64_t *bytes, silk_error *err)
 {
-    tidy second;
+    tidy proto;
+    atomic_size_t log_total;
     char unused[65];
     uint64_t ignored = 0;
     silk_error header_err = {0};
     int status;
 
-    memset(&second, 0, sizeof second);
-    second.path = t->path;
-    second.file_index = t->file_index;
-    second.second = true;
-    second.checks = t->checks;
-    second.year_lo = t->year_lo;
-    second.year_hi = t->year_hi;
+    memset(&proto, 0, sizeof proto);
+    proto.path = t->path;
+    proto.opt = t->opt;
+    proto.file_index = t->file_index;
+    proto.second = true;
+    proto.checks = t->checks;
+    proto.year_lo = t->year_lo;
+    proto.year_hi = t->year_hi;
+    atomic_init(&log_total, 0);
+    proto.log_total = &log_total;
     status = silk_csv_read_delim(t->path, delimiter, MAX_FIELDS, header_row,
-                                 &second, unused, &ignored, &header_err);
-    if (status != SILK_OK || !second.have_header)
+                                 &proto, unused, &ignored, &header_err);
+    if (status != SILK_OK || !proto.have_header)
         return silk_csv_read_delim(t->path, delimiter, MAX_FIELDS, on_row, t,
                                    sha256, bytes, err);
-    status = silk_batch_alloc(&second.batch, err);
-    if (status == SILK_OK && t->opt != NULL && t->opt->problems != NULL) {
-        second.own_opt = *t->opt;
-        status = silk_problems_alloc(false, &second.own_problems, err);
-        second.own_opt.problems = second.own_problems;
-        second.opt = &second.own_opt;
-    } else {
-        second.opt = t->opt;
-    }
-    if (status == SILK_OK) {
-        silk_csv_split split = {on_row, {t, &second}, join, release_second};
-        status = silk_csv_read_split(t->path, delimiter, MAX_FIELDS, &split,
-                                     digest, bytes, err);
-    }
-    release_second(&second);
-    return status;
+    silk_csv_split split = {on_row, t, part_new, &proto, join, part_free};
+    return silk_csv_read_split(t->path, delimiter, MAX_FIELDS, &split, digest,
+                               bytes, err);
 }
 
 static int read_file(const char *path, const silk_ingest_options *opt,

@@ -564,8 +564,8 @@ static int write_provenance(commit_state *st, const silk_batch *batch,
     hid_t type = -1, space = -1, dcpl = -1, dset = -1;
     hsize_t dims[1], maxdims[1] = {H5S_UNLIMITED}, chunk[1] = {PROV_CHUNK};
     char now[32];
-    /* digests of files read on two threads were computed while the cubes
-     * were written: here the commit waits for them, last */
+    /* digests of files read in parts were computed while the cubes were
+     * written: here the commit waits for them, last */
     int status = silk_batch_provenance_settle(batch, err);
 
     if (status != SILK_OK)

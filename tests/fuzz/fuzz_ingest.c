@@ -8,7 +8,7 @@
  * Every error must carry the file's path first, as the CLI promises.
  *
  * Each input is read twice: in one pass (SILKSTAT_SPLIT=off) and cut in
- * two halves read on two threads (SILKSTAT_SPLIT=always), where fields of
+ * up to 8 parts read on two threads (SILKSTAT_SPLIT=always), where fields of
  * plain lines are used in place and the digest comes from its own
  * thread.  The two reads must agree on the status, the message, the rows,
  * the digest and every cube: a difference is a finding too.

@@ -58,7 +58,7 @@ static void test_abc(void **state)
     char hex[65];
     silk_digest *d = start(write_text("abc.csv", "abc"));
     silk_digest_go(d);
-    silk_digest_go(d); /* twice, as when both halves end */
+    silk_digest_go(d); /* twice, as when two threads run out of parts */
     assert_int_equal(silk_digest_finish(d, 3, hex, &err), SILK_OK);
     assert_string_equal(hex, ABC);
     /* the result is kept */

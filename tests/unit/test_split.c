@@ -1,11 +1,12 @@
 /*
- * test_split.c: the two-thread read of a tidy file (silk_csv_read_split,
- * silk_batch_merge) against the one-pass read.  Every case reads the same
- * file with SILKSTAT_SPLIT=off and SILKSTAT_SPLIT=always and wants the
- * same result: status, message, rows, digest, warnings and every cube.
- * The files are small, so "always" makes the reader cut them in the
- * middle; each case puts what matters (an error, a duplicate, a quoted
- * line end, a warning) in the second half or across the cut.
+ * test_split.c: the read of a tidy file in parts on several threads
+ * (silk_csv_read_split, silk_batch_merge) against the one-pass read.
+ * Every case reads the same file with SILKSTAT_SPLIT=off and
+ * SILKSTAT_SPLIT=always and wants the same result: status, message,
+ * rows, digest, warnings and every cube.  The files are small, so
+ * "always" makes the reader cut them into up to 8 parts of about equal
+ * size; each case puts what matters (an error, a duplicate, a quoted line
+ * end, a warning) in a later part, in several, or across a cut.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -223,7 +224,7 @@ static void test_clean_file(void **state)
     }
 }
 
-static void test_error_in_second_half(void **state)
+static void test_error_in_a_later_part(void **state)
 {
     char message[SILK_MESSAGE_MAX], expected[SILK_MESSAGE_MAX];
     (void)state;
@@ -247,7 +248,7 @@ static void test_duplicates_across_the_cut(void **state)
 {
     char message[SILK_MESSAGE_MAX];
     (void)state;
-    /* the same key in both halves with the same value: fine */
+    /* the same key in two parts with the same value: fine */
     text t = {0};
     add(&t, "%s\n", header);
     size_t line = add_rows(&t, 2, 2000, "\n", 0);
@@ -304,7 +305,7 @@ static void test_unit_and_frequency_across_the_cut(void **state)
     free(t.s);
 }
 
-/* The cut falls inside a quoted field that spans lines: the first half
+/* Cuts fall inside a quoted field that spans lines: the part before
  * does not end between records (a tidy source may not hold a line end,
  * so the file is refused where the field begins). */
 static void test_quoted_line_end_at_the_cut(void **state)
@@ -328,8 +329,8 @@ static void test_quoted_line_end_at_the_cut(void **state)
     free(t.s);
 }
 
-/* Warnings of the second half are replayed with their own lines. */
-static void test_warnings_in_second_half(void **state)
+/* Warnings of a later part are replayed with their own lines. */
+static void test_warnings_in_a_later_part(void **state)
 {
     (void)state;
     text t = {0};
@@ -357,8 +358,65 @@ static void test_warnings_in_second_half(void **state)
     free(t.s);
 }
 
+/* Warnings in every part are replayed in order with the file's lines;
+ * keys repeated with the same value in every part are fine. */
+static void test_warnings_in_every_part(void **state)
+{
+    (void)state;
+    text t = {0};
+    size_t line = 2, warned[8];
+    add(&t, "%s\n", header);
+    for (int k = 0; k < 8; k++) {
+        line = add_rows(&t, line, 300, "\n", 0);
+        warned[k] = line++;
+        add(&t, "refugees,KEN,KEN,%d,40,,persons,\n", 1990 + k);
+    }
+    const char *files[1] = {write_file("parts.csv", &t)};
+    assert_int_equal(both_ways(files, 1, NULL, 0), SILK_OK);
+
+    result r;
+    read_with("always", files, 1, &r);
+    assert_int_equal(r.status, SILK_OK);
+    assert_int_equal(r.n_warnings, 8);
+    const char *at = r.warnings;
+    for (int k = 0; k < 8; k++) {
+        char want[64];
+        snprintf(want, sizeof want, "%zu:3 origin and destination",
+                 warned[k]);
+        at = strstr(at, want);
+        assert_non_null(at); /* and after the one before */
+    }
+    silk_batch_free(r.batch);
+    free(t.s);
+}
+
+/* A key first seen in a middle part and repeated with another value two
+ * parts later: the parts in between are joined, the one with the
+ * duplicate is read again with the joined cells, and the message names
+ * both lines. */
+static void test_duplicate_between_middle_parts(void **state)
+{
+    char message[SILK_MESSAGE_MAX], expected[SILK_MESSAGE_MAX];
+    (void)state;
+    text t = {0};
+    add(&t, "%s\n", header);
+    size_t first = add_rows(&t, 2, 1100, "\n", 0);
+    add(&t, "refugees,KEN,ZAF,2001,7,,persons,\n");
+    size_t again = add_rows(&t, first + 1, 900, "\n", 0);
+    add(&t, "refugees,KEN,ZAF,2001,8,,persons,\n");
+    add_rows(&t, again + 1, 400, "\n", 0);
+    const char *files[1] = {write_file("middle.csv", &t)};
+    assert_int_equal(both_ways(files, 1, message, sizeof message),
+                     SILK_ECONFLICT);
+    snprintf(expected, sizeof expected,
+             "%s:%zu:5: duplicate key (refugees, KEN, ZAF, 2001) with a "
+             "different value than on line %zu", files[0], again, first);
+    assert_memory_equal(message, expected, strlen(expected));
+    free(t.s);
+}
+
 /* A second file overwrites cells of the first (later files win); the
- * second file's halves merge over the first file's cells. */
+ * second file's parts merge over the first file's cells. */
 static void test_later_file_wins(void **state)
 {
     (void)state;
@@ -374,7 +432,7 @@ static void test_later_file_wins(void **state)
     free(b.s);
 }
 
-/* A header only, blank lines, a row-less second half. */
+/* A header only, blank lines, row-less later parts. */
 static void test_small_and_odd(void **state)
 {
     char message[SILK_MESSAGE_MAX];
@@ -468,11 +526,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_file),
-        cmocka_unit_test(test_error_in_second_half),
+        cmocka_unit_test(test_error_in_a_later_part),
         cmocka_unit_test(test_duplicates_across_the_cut),
         cmocka_unit_test(test_unit_and_frequency_across_the_cut),
         cmocka_unit_test(test_quoted_line_end_at_the_cut),
-        cmocka_unit_test(test_warnings_in_second_half),
+        cmocka_unit_test(test_warnings_in_a_later_part),
+        cmocka_unit_test(test_warnings_in_every_part),
+        cmocka_unit_test(test_duplicate_between_middle_parts),
         cmocka_unit_test(test_later_file_wins),
         cmocka_unit_test(test_small_and_odd),
         cmocka_unit_test(test_indicator_cache),
