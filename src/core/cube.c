@@ -10,6 +10,7 @@
 
 #include "silkstat.h"
 #include "core/detail.h"
+#include "core/memory.h"
 
 static char *dupstr(const char *s)
 {
@@ -88,6 +89,10 @@ static int cube_alloc(const char *indicator, silk_freq freq,
         goto nomem;
     if (n_period > 0)
         memcpy(cube->period, period, n_period * sizeof *period);
+    silk_advise_huge(cube->value, total * sizeof *cube->value);
+    silk_advise_huge(cube->flags, total * sizeof *cube->flags);
+    if (with_set)
+        silk_advise_huge(cube->set, total);
     if (fill)
         for (size_t i = 0; i < total; i++)
             cube->value[i] = NAN;

@@ -1,9 +1,11 @@
 /*
  * memory.c: silk_grow, shared by every module that appends to an array
- * (batches, the country table, the problem collector).
+ * (batches, the country table, the problem collector), and the huge-page
+ * advice for the largest arrays (cubes).
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "core/memory.h"
 #include "silkstat.h"
@@ -26,4 +28,18 @@ int silk_grow(void **array, size_t *cap, size_t need, size_t size)
     *array = p;
     *cap = n;
     return SILK_OK;
+}
+
+void silk_advise_huge(void *p, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t)p + size) & ~(huge - 1);
+    if (p != NULL && end > start)
+        (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)size;
+#endif
 }
