@@ -197,29 +197,43 @@ static inline void transpose4(uint32_t x[4])
  * 4 (uint32) elements after it, transposed as byte matrices in
  * registers, about ten times faster than a byte loop; the rest byte by
  * byte.  The swaps assume bytes in little-endian order within a word. */
+#if defined(__SSE2__)
+/* The 16-element blocks for an element size known when compiled, so that
+ * the registers stay registers. */
+static inline __attribute__((always_inline)) size_t
+shuffle_sse2(unsigned char *out, const unsigned char *in, size_t e,
+             size_t n)
+{
+    size_t i = 0, half = e / 2;
+    for (; i + 16 <= n; i += 16) {
+        __m128i x[8], y[8];
+        for (size_t k = 0; k < e; k++)
+            x[k] = _mm_loadu_si128(
+                (const __m128i *)(const void *)(in + i * e + k * 16));
+        for (int round = 0; round < 4; round++) {
+            for (size_t k = 0; k < half; k++) {
+                y[2 * k] = _mm_unpacklo_epi8(x[k], x[k + half]);
+                y[2 * k + 1] = _mm_unpackhi_epi8(x[k], x[k + half]);
+            }
+            for (size_t k = 0; k < e; k++)
+                x[k] = y[k];
+        }
+        for (size_t k = 0; k < e; k++)
+            _mm_storeu_si128((__m128i *)(void *)(out + k * n + i), x[k]);
+    }
+    return i;
+}
+#endif
+
 static void shuffle(unsigned char *out, const unsigned char *in, size_t e,
                     size_t n)
 {
     size_t i = 0;
 #if defined(__SSE2__)
-    if (e == 8 || e == 4) {
-        size_t half = e / 2;
-        for (; i + 16 <= n; i += 16) {
-            __m128i x[8], y[8];
-            for (size_t k = 0; k < e; k++)
-                x[k] = _mm_loadu_si128(
-                    (const __m128i *)(const void *)(in + i * e + k * 16));
-            for (int round = 0; round < 4; round++) {
-                for (size_t k = 0; k < half; k++) {
-                    y[2 * k] = _mm_unpacklo_epi8(x[k], x[k + half]);
-                    y[2 * k + 1] = _mm_unpackhi_epi8(x[k], x[k + half]);
-                }
-                memcpy(x, y, e * sizeof *x);
-            }
-            for (size_t k = 0; k < e; k++)
-                _mm_storeu_si128((__m128i *)(void *)(out + k * n + i), x[k]);
-        }
-    }
+    if (e == 8)
+        i = shuffle_sse2(out, in, 8, n);
+    else if (e == 4)
+        i = shuffle_sse2(out, in, 4, n);
 #endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (e == 8) {
