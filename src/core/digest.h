@@ -3,10 +3,10 @@
  * provenance record of an ingested file (internal: not in silkstat.h).
  *
  * The digest is needed only when the store is written, after the cubes:
- * a reader that parses on both cores starts the digest as soon as one
- * core is free (silk_digest_go), and the commit waits for it at the end
- * (silk_digest_finish), so hashing fills the gaps instead of delaying
- * the parse.
+ * a reader that parses in parts on every core starts the digest when the
+ * last part is taken (silk_digest_go), and the commit waits for it at the
+ * end (silk_digest_finish), so hashing runs beside the last parts and the
+ * commit instead of delaying the parse.
  */
 #ifndef SILK_CORE_DIGEST_H
 #define SILK_CORE_DIGEST_H

@@ -89,7 +89,7 @@ typedef struct tidy {
      * counted in its own collector, and the rows that warned, as
      * (line, period, value, has_unit, then six NUL-terminated texts:
      * period, value, indicator, origin, destination, unit). */
-    bool second;
+    bool later_part;
     silk_ingest_options own_opt;
     silk_problems *own_problems;
     size_t warned;
@@ -280,17 +280,17 @@ static int log_warned(tidy *t, size_t line, silk_period period, double value,
 
 /* A later part's warnings into the first's collector, in line order,
  * as one pass would have given them. */
-static void replay_warned(const tidy *first, const tidy *second,
+static void replay_warned(const tidy *first, const tidy *part,
                           size_t lines_before)
 {
     size_t at = 0;
-    while (at < second->log_len) {
+    while (at < part->log_len) {
         warned_row w;
         const char *texts[6];
-        memcpy(&w, second->log + at, sizeof w);
+        memcpy(&w, part->log + at, sizeof w);
         at += sizeof w;
         for (int k = 0; k < 6; k++) {
-            texts[k] = (const char *)second->log + at;
+            texts[k] = (const char *)part->log + at;
             at += strlen(texts[k]) + 1;
         }
         if (!w.has_unit)
@@ -424,7 +424,7 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
         const char *texts[6] = {p->text, v->text, ind->text,
                                 o->text, d->text,  unit};
         warn(t, t->opt, row->line, period, value, texts, p->len, v->len);
-        if (t->second && t->own_problems != NULL &&
+        if (t->later_part && t->own_problems != NULL &&
             silk_problems_warning_count(t->own_problems) != t->warned) {
             t->warned = silk_problems_warning_count(t->own_problems);
             if (log_warned(t, row->line, period, value, texts) != SILK_OK)
@@ -567,7 +567,7 @@ static int read_split(tidy *t, char delimiter, silk_digest **digest,
     proto.path = t->path;
     proto.opt = t->opt;
     proto.file_index = t->file_index;
-    proto.second = true;
+    proto.later_part = true;
     proto.checks = t->checks;
     proto.year_lo = t->year_lo;
     proto.year_hi = t->year_hi;
