@@ -677,11 +677,13 @@ int silk_batch_put_category(silk_batch *batch, const char *indicator_name,
                     unit, source, file_index, line, column, err);
 }
 
-static int put_ids(silk_batch *batch, size_t i, uint32_t category,
-                   uint32_t o, uint32_t d, silk_period period, double value,
-                   uint32_t flags, const char *unit, const char *source,
-                   unsigned file_index, size_t line, size_t column,
-                   silk_error *err);
+/* Inline in its two callers: every row of every file passes here, and
+ * the call with its fourteen arguments cost a sixth of the put. */
+static inline __attribute__((always_inline)) int
+put_ids(silk_batch *batch, size_t i, uint32_t category, uint32_t o,
+        uint32_t d, silk_period period, double value, uint32_t flags,
+        const char *unit, const char *source, unsigned file_index,
+        size_t line, size_t column, silk_error *err);
 
 static int put_cell(silk_batch *batch, size_t i, uint32_t category,
                     const char *origin, const char *destination,
@@ -737,11 +739,11 @@ int silk_batch_put_key(silk_batch *batch, const silk_batch_key *key,
                    column, err);
 }
 
-static int put_ids(silk_batch *batch, size_t i, uint32_t category,
-                   uint32_t o, uint32_t d, silk_period period, double value,
-                   uint32_t flags, const char *unit, const char *source,
-                   unsigned file_index, size_t line, size_t column,
-                   silk_error *err)
+static inline __attribute__((always_inline)) int
+put_ids(silk_batch *batch, size_t i, uint32_t category, uint32_t o,
+        uint32_t d, silk_period period, double value, uint32_t flags,
+        const char *unit, const char *source, unsigned file_index,
+        size_t line, size_t column, silk_error *err)
 {
     const char *origin = batch->codes[o], *dest = batch->codes[d];
     const char *indicator_name = batch->indicators[i].name;

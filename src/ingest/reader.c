@@ -294,6 +294,7 @@ field_slow(silk_csv_reader *r, const char *text, size_t len)
         r->row_line = line;
     if (len > SILK_FIELD_MAX) {
         r->status = too_long(r, line, r->n_fields + 1);
+        r->cursor = NULL;
         return;
     }
     if (r->cursor != NULL) {
@@ -312,6 +313,7 @@ field_slow(silk_csv_reader *r, const char *text, size_t len)
         if (r->arena_len + len + 1 > r->arena_cap && !grow_arena(r, len)) {
             r->status = silk_error_set(r->err, SILK_ENOMEM,
                                        "out of memory reading '%s'", r->path);
+            r->cursor = NULL;
             return;
         }
         char *copy = r->arena + r->arena_len;
@@ -330,14 +332,15 @@ static void on_field(void *text, size_t len, void *data)
 {
     silk_csv_reader *r = data;
 
-    /* a field of a plain run (on its line, so field_line is 0) */
-    if (r->cursor != NULL && r->status == SILK_OK && r->field_line == 0 &&
-        len <= SILK_FIELD_MAX && r->n_fields < r->max_fields) {
+    /* A field of a plain run.  The cursor is set only for a run fed from
+     * between records, so no field is open across lines (field_line is
+     * 0), and cleared as soon as status fails; the row's line is the
+     * run's current line (on_record). */
+    if (r->cursor != NULL && len <= SILK_FIELD_MAX &&
+        r->n_fields < r->max_fields) {
         char *in_place = field_in_place(r, text, len);
         if (in_place != NULL) {
             silk_csv_field *f = &r->fields[r->n_fields++];
-            if (r->n_fields == 1)
-                r->row_line = r->line;
             f->text = in_place;
             f->len = len;
             f->line = r->line;
@@ -358,8 +361,11 @@ static void on_record(int terminator, void *data)
         row.n_stored = r->n_fields < r->max_fields ? r->n_fields
                                                    : r->max_fields;
         row.field = r->fields;
-        row.line = r->row_line;
+        /* a plain line is one record: its fields began on it */
+        row.line = r->bulk ? r->line : r->row_line;
         r->status = r->on_row(r, r->ctx, &row, r->err);
+        if (r->status != SILK_OK)
+            r->cursor = NULL; /* the rest of the run is not used */
     }
     r->n_fields = 0;
     r->arena_len = 0;
