@@ -68,4 +68,13 @@ printf '%s\n' "${ratios[@]}" | sort -n | awk -v rows="$ROWS" '{ r[NR] = $1 } END
         printf "; issue 3 goal (within 1.5 x libcsv alone): %s at the median",
             (m <= 1.5) ? "met" : "not met"
     printf "\n" }'
+# the order moves the ratio on this VM: each order's median apart
+for first in 1 0; do
+    for i in "${!ratios[@]}"; do
+        [ $(((i + 1) % 2)) -eq "$first" ] && echo "${ratios[$i]}"
+    done | sort -n | awk -v who="$([ "$first" = 1 ] && echo silkstat || echo libcsv)" '
+        { r[NR] = $1 } END { if (NR == 0) exit
+        m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+        printf "  median of the %d rounds with %s first: %.2f\n", NR, who, m }'
+done
 exit 0
