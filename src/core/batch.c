@@ -1155,16 +1155,36 @@ static int replace_string(char **slot, const char *text)
     return SILK_OK;
 }
 
+/* batch's id of from's code `id`, interned on first use through map
+ * (from's code ids to batch's, UINT32_MAX while not yet known): a part of
+ * a year-major file holds a series of every corridor, and interning both
+ * codes of each by their text was a fifth of its merge. */
+static int mapped_code(silk_batch *batch, const silk_batch *from,
+                       uint32_t *map, uint32_t id, uint32_t *out)
+{
+    if (map[id] == UINT32_MAX &&
+        intern_code(batch, from->codes[id], &map[id]) != SILK_OK)
+        return SILK_ENOMEM;
+    *out = map[id];
+    return SILK_OK;
+}
+
 int silk_batch_merge(silk_batch *batch, silk_batch *from, unsigned file_index,
                      size_t lines_before, silk_error *err)
 {
     uint16_t fslot;
+    uint32_t *map = NULL;
     if (!merge_possible(batch, from, file_index))
         return SILK_ECONFLICT;
     if (from->n_indicators == 0)
         return SILK_OK;
     if (file_slot(batch, file_index, &fslot) != SILK_OK)
         goto nomem;
+    map = malloc((from->n_codes ? from->n_codes : 1) * sizeof *map);
+    if (map == NULL)
+        goto nomem;
+    for (size_t k = 0; k < from->n_codes; k++)
+        map[k] = UINT32_MAX;
     for (size_t i = 0; i < from->n_indicators; i++) {
         indicator *b = &from->indicators[i];
         size_t ai;
@@ -1193,16 +1213,18 @@ int silk_batch_merge(silk_batch *batch, silk_batch *from, unsigned file_index,
             uint32_t o, d;
             if (bs->n_set == 0)
                 continue;
-            if (intern_code(batch, from->codes[bs->origin], &o) != SILK_OK ||
-                intern_code(batch, from->codes[bs->destination], &d) !=
+            if (mapped_code(batch, from, map, bs->origin, &o) != SILK_OK ||
+                mapped_code(batch, from, map, bs->destination, &d) !=
                     SILK_OK ||
                 merge_series(a, o, d, bs, fslot, lines_before) != SILK_OK)
                 goto nomem;
         }
     }
+    free(map);
     batch->have_last_codes = false;
     return SILK_OK;
 nomem:
+    free(map);
     return silk_error_set(err, SILK_ENOMEM, "out of memory");
 }
 

@@ -947,14 +947,20 @@ int silk_csv_read_delim(const char *path, char delimiter, size_t max_fields,
 #define SPLIT_MIN (4 * 1024 * 1024)
 /* How far past a cut to look for a line end. */
 #define SPLIT_WINDOW (64 * 1024)
-/* The size of a part: about 0.05 s of parsing.  The parts are handed out
- * one at a time, so when one core runs slower than the other (on this
- * kind of VM one often runs at half the speed of the other for seconds)
- * the faster one takes more parts and both finish within a part of each
- * other.  Cut in two fixed halves, the file waited for the slower half:
- * in six runs of the 10M-row bench file the halves took 1.22/1.57,
- * 1.34/2.17, 1.26/1.32, 2.09/1.24, 1.36/1.66 and 1.22/1.74 s. */
-#define PART_BYTES (8 * 1024 * 1024)
+/* The parts are handed out one at a time, so when one core runs slower
+ * than the other (on this kind of VM one often runs at half the speed of
+ * the other for seconds) the faster one takes more parts and both finish
+ * within a part of each other.  Cut in two fixed halves, the file waited
+ * for the slower half: in six runs of the 10M-row bench file the halves
+ * took 1.22/1.57, 1.34/2.17, 1.26/1.32, 2.09/1.24, 1.36/1.66 and
+ * 1.22/1.74 s.  The parts shrink (guided scheduling): each is what is
+ * left divided by one more than the threads, down to PART_MIN, so the
+ * last ones are small and there are few: a part of a year-major file
+ * holds a series of nearly every corridor, and each part costs a merge
+ * of all of them: the bench's 10M-row file sorted by period took 6.5-6.9 s
+ * in 42 equal parts of 8 MiB, 5.5-6.0 s in two halves, 4.4-5.0 s in the
+ * 13 guided parts of 2 threads (with codes mapped once a merge). */
+#define PART_MIN (2 * 1024 * 1024)
 #define PARTS_MAX 64
 /* SILKSTAT_SPLIT=always cuts even a small file into up to this many
  * parts, so that tests exercise the joins between several. */
@@ -997,34 +1003,40 @@ bool silk_csv_can_split(const char *path)
 }
 
 /* Where the parts start: 0, then just past the first LF at or after each
- * cut.  Whether such an LF ends a record (it may lie inside a quoted
- * field) is only known once the part before it is parsed.  Returns the
- * number of parts, 1 for no split. */
-static size_t plan_parts(int fd, uint64_t size, uint64_t start[PARTS_MAX])
+ * cut, a cut being the part before's start plus what is left divided by
+ * threads + 1 (at least PART_MIN), or an eighth of the file with
+ * SILKSTAT_SPLIT=always.  Whether such an LF ends a record (it may lie
+ * inside a quoted field) is only known once the part before it is
+ * parsed.  Returns the number of parts, 1 for no split. */
+static size_t plan_parts(int fd, uint64_t size, size_t threads,
+                         uint64_t start[PARTS_MAX])
 {
-    uint64_t want = split_mode() == SPLIT_ALWAYS ? PARTS_ALWAYS
-                                                 : size / PART_BYTES;
+    bool always = split_mode() == SPLIT_ALWAYS;
     unsigned char *window = malloc(SPLIT_WINDOW);
     size_t n = 1;
 
     start[0] = 0;
-    if (want < 2)
-        want = 2; /* a file of SPLIT_MIN or more */
-    if (want > PARTS_MAX)
-        want = PARTS_MAX;
-    for (uint64_t k = 1; window != NULL && k < want; k++) {
-        uint64_t cut = size / want * k;
+    while (window != NULL && n < PARTS_MAX) {
+        uint64_t at = start[n - 1], step;
         ssize_t got;
         const unsigned char *lf;
-        if (cut < start[n - 1])
-            continue;
-        got = read_at(fd, window, SPLIT_WINDOW, cut);
+        if (always) {
+            step = size / PARTS_ALWAYS ? size / PARTS_ALWAYS : 1;
+        } else {
+            step = (size - at) / (threads + 1);
+            if (step < PART_MIN)
+                step = PART_MIN;
+        }
+        if (step >= size - at)
+            break; /* the rest is the last part */
+        got = read_at(fd, window, SPLIT_WINDOW, at + step);
         lf = got > 0 ? memchr(window, '\n', (size_t)got) : NULL;
         if (lf == NULL)
-            continue;
-        cut += (uint64_t)(lf - window) + 1;
-        if (cut > start[n - 1] && cut < size)
-            start[n++] = cut;
+            break; /* no line end near: the rest is one part */
+        at += step + (uint64_t)(lf - window) + 1;
+        if (at >= size)
+            break;
+        start[n++] = at;
     }
     free(window);
     return n;
@@ -1225,7 +1237,7 @@ int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
     uint64_t start[PARTS_MAX];
     split_run s;
     pass first, rest;
-    pthread_t threads[WORKERS_MAX - 1];
+    pthread_t workers[WORKERS_MAX - 1];
     size_t n_threads = 0;
     bool have_rest = false;
     int fd, status = open_file(path, &fd, err);
@@ -1234,8 +1246,10 @@ int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
     if (status != SILK_OK)
         return status;
     memset(&s, 0, sizeof s);
+    long cores = online_cores();
+    size_t threads = cores < WORKERS_MAX ? (size_t)cores : WORKERS_MAX;
     if (fstat(fd, &st) == 0 && splittable(&st))
-        s.n_parts = plan_parts(fd, (uint64_t)st.st_size, start);
+        s.n_parts = plan_parts(fd, (uint64_t)st.st_size, threads, start);
     if (s.n_parts < 2)
         return read_whole(fd, path, delimiter, max_fields, split->on_row,
                           split->first, digest, bytes, err);
@@ -1274,10 +1288,8 @@ int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
         goto done;
     first.positioned = true;
 
-    long cores = online_cores();
-    while (n_threads + 1 < (size_t)cores && n_threads + 1 < WORKERS_MAX &&
-           n_threads + 1 < s.n_parts &&
-           pthread_create(&threads[n_threads], NULL, worker, &s) == 0)
+    while (n_threads + 1 < threads && n_threads + 1 < s.n_parts &&
+           pthread_create(&workers[n_threads], NULL, worker, &s) == 0)
         n_threads++;
     status = pass_run(&first, s.parts[0].end, NULL, NULL);
     if (status != SILK_OK) {
@@ -1298,7 +1310,7 @@ int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,
         cancel_after(&s, 0);
     silk_digest_go(s.digest);
     while (n_threads > 0)
-        pthread_join(threads[--n_threads], NULL);
+        pthread_join(workers[--n_threads], NULL);
     if (status == SILK_OK)
         status = join_finished(&s, err);
     if (status != SILK_OK)
@@ -1346,7 +1358,7 @@ done:
     if (s.parts != NULL && n_threads > 0)
         cancel_after(&s, 0);
     while (n_threads > 0)
-        pthread_join(threads[--n_threads], NULL);
+        pthread_join(workers[--n_threads], NULL);
     silk_digest_free(s.digest);
     free_parts(&s);
     free(s.parts);

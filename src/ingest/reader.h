@@ -93,8 +93,8 @@ typedef struct silk_csv_split {
 
 /* As silk_csv_read_delim with split->first, on every core when the file
  * is large enough (4 MiB) and the machine has two cores or more: the file
- * is cut into parts of about 8 MiB handed out one at a time, the first to
- * this thread.  On SILK_OK *digest (the caller's to free) is the file's
+ * is cut into parts that shrink from a third of it (with two cores) down
+ * to 2 MiB, handed out one at a time, the first to this thread.  On SILK_OK *digest (the caller's to free) is the file's
  * digest, still being computed on a thread of its own that starts when
  * the last part is taken: silk_digest_finish with *bytes gives it (a file
  * changed meanwhile is an error there).  The environment variable
