@@ -15,8 +15,9 @@ int silk_grow(void **array, size_t *cap, size_t need, size_t size);
 /* Advises the kernel to back the whole 2 MiB pages inside [p, p + size)
  * with huge pages (Linux transparent huge pages, which Debian enables on
  * request): a large array not yet touched is then faulted in 2 MiB at a
- * time, a 100 MB cube in 50 faults instead of 25,000.  Advice only: it
- * changes no content, and a kernel that refuses it changes nothing. */
+ * time, 50 faults for 100 MB where 4 KiB pages take 25,600.  Advice
+ * only: it changes no content, and a kernel that refuses it changes
+ * nothing. */
 void silk_advise_huge(void *p, size_t size);
 
 #endif

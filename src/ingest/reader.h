@@ -69,8 +69,9 @@ int silk_csv_read_delim(const char *path, char delimiter, size_t max_fields,
  * context never sees the header: prepare it from one, e.g. with a
  * SILK_CSV_STOP read of the first record.
  *
- * join runs on the calling thread, part after part in file order, once
- * every part was read; lines_before is the number of lines before the
+ * join runs on the calling thread, part after part in file order, as
+ * each is read (between the parts that thread reads itself, and for the
+ * rest at the end); lines_before is the number of lines before the
  * part (add it to the part's line numbers).  It moves what the part holds
  * into first and returns SILK_OK, or returns SILK_CSV_RETRY, having
  * changed nothing, when that cannot give exactly the result of one pass
@@ -94,10 +95,11 @@ typedef struct silk_csv_split {
 /* As silk_csv_read_delim with split->first, on every core when the file
  * is large enough (4 MiB) and the machine has two cores or more: the file
  * is cut into parts that shrink from a third of it (with two cores) down
- * to 2 MiB, handed out one at a time, the first to this thread.  On SILK_OK *digest (the caller's to free) is the file's
- * digest, still being computed on a thread of its own that starts when
- * the last part is taken: silk_digest_finish with *bytes gives it (a file
- * changed meanwhile is an error there).  The environment variable
+ * to 2 MiB, handed out one at a time, the first to this thread.  On
+ * SILK_OK *digest (the caller's to free) is the file's digest, still
+ * being computed on a thread of its own that starts when the last part
+ * is taken: silk_digest_finish with *bytes gives it (a file changed
+ * meanwhile is an error there).  The environment variable
  * SILKSTAT_SPLIT=off reads every file in one pass, SILKSTAT_SPLIT=always
  * cuts even small files into up to 8 parts (for tests). */
 int silk_csv_read_split(const char *path, char delimiter, size_t max_fields,

@@ -503,10 +503,9 @@ static void *part_new(void *arg, silk_error *err)
         silk_error_set(err, SILK_ENOMEM, "out of memory");
         return NULL;
     }
-    *t = *proto;
+    *t = *proto; /* the prototype owns nothing: these are the part's */
     t->batch = NULL;
     t->own_problems = NULL;
-    t->opt = proto->opt;
     if (silk_batch_alloc(&t->batch, err) != SILK_OK) {
         free(t);
         return NULL;
