@@ -208,17 +208,22 @@ shuffle_sse2(unsigned char *out, const unsigned char *in, size_t e,
     size_t i = 0, half = e / 2;
     for (; i + 16 <= n; i += 16) {
         __m128i x[8], y[8];
+#pragma GCC unroll 8
         for (size_t k = 0; k < e; k++)
             x[k] = _mm_loadu_si128(
                 (const __m128i *)(const void *)(in + i * e + k * 16));
+#pragma GCC unroll 4
         for (int round = 0; round < 4; round++) {
+#pragma GCC unroll 4
             for (size_t k = 0; k < half; k++) {
                 y[2 * k] = _mm_unpacklo_epi8(x[k], x[k + half]);
                 y[2 * k + 1] = _mm_unpackhi_epi8(x[k], x[k + half]);
             }
+#pragma GCC unroll 8
             for (size_t k = 0; k < e; k++)
                 x[k] = y[k];
         }
+#pragma GCC unroll 8
         for (size_t k = 0; k < e; k++)
             _mm_storeu_si128((__m128i *)(void *)(out + k * n + i), x[k]);
     }
@@ -274,19 +279,24 @@ static void unshuffle(unsigned char *out, const unsigned char *in, size_t e,
     if (e == 8) {
         for (; i + 16 <= m; i += 16) {
             __m128i p[8], a[8], b[8];
+#pragma GCC unroll 8
             for (int k = 0; k < 8; k++)
                 p[k] = _mm_loadu_si128((const __m128i *)(in + k * n + i));
+#pragma GCC unroll 4
             for (int k = 0; k < 4; k++) { /* bytes 2k, 2k+1 */
                 a[2 * k] = _mm_unpacklo_epi8(p[2 * k], p[2 * k + 1]);
                 a[2 * k + 1] = _mm_unpackhi_epi8(p[2 * k], p[2 * k + 1]);
             }
+#pragma GCC unroll 2
             for (int k = 0; k < 2; k++) /* bytes 4k .. 4k+3 */
+#pragma GCC unroll 2
                 for (int h = 0; h < 2; h++) {
                     b[4 * k + 2 * h] =
                         _mm_unpacklo_epi16(a[4 * k + h], a[4 * k + 2 + h]);
                     b[4 * k + 2 * h + 1] =
                         _mm_unpackhi_epi16(a[4 * k + h], a[4 * k + 2 + h]);
                 }
+#pragma GCC unroll 4
             for (int q = 0; q < 4; q++) { /* elements 4q .. 4q+3 */
                 _mm_storeu_si128((__m128i *)(out + (i + 4 * q) * 8),
                                  _mm_unpacklo_epi32(b[q], b[4 + q]));
@@ -297,12 +307,15 @@ static void unshuffle(unsigned char *out, const unsigned char *in, size_t e,
     } else if (e == 4) {
         for (; i + 16 <= m; i += 16) {
             __m128i p[4], a[4];
+#pragma GCC unroll 4
             for (int k = 0; k < 4; k++)
                 p[k] = _mm_loadu_si128((const __m128i *)(in + k * n + i));
+#pragma GCC unroll 2
             for (int k = 0; k < 2; k++) {
                 a[2 * k] = _mm_unpacklo_epi8(p[2 * k], p[2 * k + 1]);
                 a[2 * k + 1] = _mm_unpackhi_epi8(p[2 * k], p[2 * k + 1]);
             }
+#pragma GCC unroll 2
             for (int h = 0; h < 2; h++) { /* elements 8h .. 8h+7 */
                 _mm_storeu_si128((__m128i *)(out + (i + 8 * h) * 4),
                                  _mm_unpacklo_epi16(a[h], a[2 + h]));

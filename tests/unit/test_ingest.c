@@ -551,9 +551,19 @@ static void test_field_errors(void **state)
 
     (void)state;
     for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char text[256];
+        char text[256], suffix[320];
         snprintf(text, sizeof text, HEADER "%s\n", cases[i].row);
         expect_text_failure(text, SILK_EPARSE, cases[i].suffix);
+        /* after a good row of the series: a code equal to the last row's
+         * is not checked again, so each bad one must differ from it */
+        assert_memory_equal(cases[i].suffix, ":2:", 3);
+        snprintf(suffix, sizeof suffix, ":3:%s", cases[i].suffix + 3);
+        snprintf(text, sizeof text, HEADER "x,AFG,,2023,1\n%s\n",
+                 cases[i].row);
+        expect_text_failure(text, SILK_EPARSE, suffix);
+        snprintf(text, sizeof text, HEADER "x,AFG,IRN,2023,1\n%s\n",
+                 cases[i].row);
+        expect_text_failure(text, SILK_EPARSE, suffix);
     }
     expect_text_failure(
         "indicator,origin,destination,period,value,flag\nx,AFG,,2024,1,P\n",
