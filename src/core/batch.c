@@ -1493,7 +1493,7 @@ int silk_batch_cube(const silk_batch *batch, size_t i, silk_cube **out,
             if (s->n_set == 0)
                 continue;
             for (uint32_t j = 0; j < s->cap; j++)
-                if (fi[j])
+                if (s->n_set == s->cap || fi[j]) /* full: fi not read */
                     pos_p[base + j] = 1;
         }
         for (size_t r = 0; r < range; r++)
@@ -1549,6 +1549,14 @@ int silk_batch_cube(const silk_batch *batch, size_t i, silk_cube **out,
         /* dense: the positions of the series' window, looked up inline
          * (every cell of every cube passes here) */
         const size_t *at = dense ? pos_p + (s->lo - ind->min_ord) : NULL;
+        /* a whole window on consecutive positions (most series of a
+         * file written series after series): copied as blocks */
+        if (at && s->n_set == s->cap && at[s->cap - 1] - at[0] == s->cap - 1) {
+            memcpy(cube->value + row + at[0], v, s->cap * sizeof *v);
+            memcpy(cube->flags + row + at[0], fl, s->cap * sizeof *fl);
+            memset(cube->set + row + at[0], 1, s->cap);
+            continue;
+        }
         for (uint32_t j = 0; j < s->cap; j++) {
             if (!fi[j])
                 continue;

@@ -12,9 +12,9 @@
  * those H5Dwrite would store (edge chunks padded with the fill value, as
  * H5Dwrite pads them), so readers see no difference: only the time
  * changes.  Two differences that readers cannot see either.  Chunks of a
- * cube that hold only the fill value (no data for 64 corridors: most of
- * a sparse table such as UNHCR's) are not stored at all and read back as
- * the fill value.  And the deflate stream is made with zlib's run-length
+ * cube that hold only the fill value (no data for a chunk's corridors:
+ * most of a sparse table such as UNHCR's) are not stored at all and read
+ * back as the fill value.  And the deflate stream is made with zlib's run-length
  * strategy (Z_RLE), not the default one: shuffled doubles are runs of
  * equal bytes (NaN, zeros, exponents) plus noise that no match helps
  * with, so on the bench cubes it takes 15% less time for 10-45% fewer
@@ -1069,7 +1069,7 @@ static bad_chunk decode_chunk(const read_job *j, read_scratch *s,
 
     /* shuffle (H5Zshuffle.c), straight into out when the part inside the
      * dataset is one run both in the chunk and in out (all but the edge
-     * chunks of a [1][64][n_p] layout), else through plain */
+     * chunks of a [1][w][n_p] layout), else through plain */
     bool direct = one_run(inside, j->chunk) && one_run(inside, j->dims);
     size_t m = direct ? (size_t)(inside[0] * inside[1] * inside[2]) : n;
     unsigned char *to =

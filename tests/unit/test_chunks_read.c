@@ -357,7 +357,8 @@ static void stored_bytes(hid_t file, const char *name, const int *filters,
 static void test_store_shapes(void **state)
 {
     (void)state;
-    static const char *const names[] = {"edges", "halved", "many", "single"};
+    static const char *const names[] = {"edges", "halved", "many", "single",
+                                        "wide"};
     char store_path[256];
     silk_batch *batch = NULL;
     silk_error err = {0};
@@ -366,12 +367,17 @@ static void test_store_shapes(void **state)
     assert_int_equal(silk_batch_alloc(&batch, &err), SILK_OK);
     /* one cell: one chunk of one element (shuffle leaves it alone) */
     put(batch, "single", "AFG", "IRN", "2024", 3.5, 1);
-    /* 130 destinations: chunks of 64, 64 and an edge chunk of 2 */
-    put_cube(batch, "edges", 3, 130, 7, false, 2);
-    /* 40 x 2 = 80 chunks, more than the reader's 16 slots */
+    /* 130 destinations, an eighth of the cells: chunks of 64, 64 and an
+     * edge chunk of 2 */
+    put_cube(batch, "edges", 3, 130, 7, false, 8);
+    /* a third of the cells: a chunk of all 70 destinations per origin,
+     * 40 chunks, more than the reader's 16 slots */
     put_cube(batch, "many", 40, 70, 12, false, 3);
-    /* 2100 months: 64 x 2100 doubles pass 1 MiB, so chunks of 32
-     * destinations (32, 32 and an edge of 6) */
+    /* every cell, 40 years: chunks of 256 destinations (80 KiB, the
+     * widest under 128 KiB) and an edge chunk of 44 */
+    put_cube(batch, "wide", 2, 300, 40, false, 1);
+    /* 2100 months, a fifth of the cells: 64 x 2100 doubles pass 1 MiB,
+     * so chunks of 32 destinations (32, 32 and an edge of 6) */
     put_cube(batch, "halved", 1, 70, 2100, true, 5);
     commit_ok(store_path, batch);
     silk_batch_free(batch);
@@ -388,6 +394,15 @@ static void test_store_shapes(void **state)
     chunk_of(dset, chunk);
     assert_int_equal(chunk[0], 1);
     assert_int_equal(chunk[1], 64);
+    H5Dclose(dset);
+    dset = H5Dopen2(file, "/indicators/many/value", H5P_DEFAULT);
+    chunk_of(dset, chunk);
+    assert_int_equal(chunk[1], 70);
+    H5Dclose(dset);
+    dset = H5Dopen2(file, "/indicators/wide/flags", H5P_DEFAULT);
+    chunk_of(dset, chunk);
+    assert_int_equal(chunk[1], 256);
+    assert_int_equal(chunk[2], 40);
     H5Dclose(dset);
     H5Fclose(file);
 
@@ -551,7 +566,7 @@ static void test_store_fallback(void **state)
 
     in_dir("fallback.h5", store_path, sizeof store_path);
     assert_int_equal(silk_batch_alloc(&batch, &err), SILK_OK);
-    put_cube(batch, "edges", 2, 70, 5, false, 2);
+    put_cube(batch, "edges", 2, 70, 5, false, 8); /* sparse: 64 wide */
     commit_ok(store_path, batch);
     silk_batch_free(batch);
 
@@ -669,7 +684,7 @@ static void test_damage(void **state)
     in_dir("good.h5", good, sizeof good);
     in_dir("bad.h5", bad, sizeof bad);
     assert_int_equal(silk_batch_alloc(&batch, &err), SILK_OK);
-    put_cube(batch, "refugees", 4, 100, 9, false, 2);
+    put_cube(batch, "refugees", 4, 100, 9, false, 8); /* sparse: 64 wide */
     commit_ok(good, batch);
     silk_batch_free(batch);
 
