@@ -1551,7 +1551,8 @@ int silk_batch_cube(const silk_batch *batch, size_t i, silk_cube **out,
         const size_t *at = dense ? pos_p + (s->lo - ind->min_ord) : NULL;
         /* a whole window on consecutive positions (most series of a
          * file written series after series): copied as blocks */
-        if (at && s->n_set == s->cap && at[s->cap - 1] - at[0] == s->cap - 1) {
+        if (at && s->n_set == s->cap &&
+            at[s->cap - 1] - at[0] == s->cap - 1) {
             memcpy(cube->value + row + at[0], v, s->cap * sizeof *v);
             memcpy(cube->flags + row + at[0], fl, s->cap * sizeof *fl);
             memset(cube->set + row + at[0], 1, s->cap);

@@ -14,11 +14,12 @@
  * changes.  Two differences that readers cannot see either.  Chunks of a
  * cube that hold only the fill value (no data for a chunk's corridors:
  * most of a sparse table such as UNHCR's) are not stored at all and read
- * back as the fill value.  And the deflate stream is made with zlib's run-length
- * strategy (Z_RLE), not the default one: shuffled doubles are runs of
- * equal bytes (NaN, zeros, exponents) plus noise that no match helps
- * with, so on the bench cubes it takes 15% less time for 10-45% fewer
- * bytes, on a trend table's columns half the time for 3% fewer bytes.
+ * back as the fill value.  And the deflate stream is made with zlib's
+ * run-length strategy (Z_RLE), not the default one: shuffled doubles
+ * are runs of equal bytes (NaN, zeros, exponents) plus noise that no
+ * match helps with, so on the bench cubes it takes 15% less time for
+ * 10-45% fewer bytes, on a trend table's columns half the time for 3%
+ * fewer bytes.
  * The level stays 1 and any zlib inflates it.
  *
  * The same threads compress several arrays in one run
