@@ -10,6 +10,7 @@
  * is reported with the three closest known names (edit distance on the
  * folded forms), so a typo is one glance away from its fix.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,26 @@ struct silk_countries {
         char iso3[SILK_CODE_LEN + 1];
         size_t at;
     } *by_code; /* positions in countries, in iso3 order */
+    /* position + 1 of the country of each code of three capital letters
+     * (AAA = 0, AAB = 1, ...), 0 for none: an ingest asks for the codes
+     * of every value it puts (18 times a row of UNHCR population, where
+     * the binary search's strcmp calls were 15% of the time) */
+    uint16_t *by_letters;
 };
+
+#define LETTER_CODES (26 * 26 * 26)
+
+/* The by_letters slot of code, or -1 when it is not three capitals. */
+static long letter_slot(const char *code)
+{
+    long slot = 0;
+    for (int i = 0; i < 3; i++) {
+        if (code[i] < 'A' || code[i] > 'Z')
+            return -1;
+        slot = slot * 26 + (code[i] - 'A');
+    }
+    return code[3] == '\0' ? slot : -1;
+}
 
 /* Latin-1 Supplement letters U+00C0-U+00FF and Latin Extended-A
  * U+0100-U+017F folded to one ASCII letter each.  Both sides of a match
@@ -280,11 +300,23 @@ static int index_keys(silk_countries *c, const char *path, silk_error *err)
                                   "%s: the code '%s' is listed twice; "
                                   "expected one row per country",
                                   path, c->by_code[i].iso3);
+    c->by_letters = calloc(LETTER_CODES, sizeof *c->by_letters);
+    if (c->by_letters == NULL)
+        return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < c->n && i < UINT16_MAX; i++) {
+        long slot = letter_slot(c->countries[i].iso3);
+        if (slot >= 0)
+            c->by_letters[slot] = (uint16_t)(i + 1);
+    }
     return SILK_OK;
 }
 
 static const country *by_iso3(const silk_countries *c, const char *code)
 {
+    long slot = letter_slot(code);
+    if (slot >= 0 && c->by_letters != NULL && c->n < UINT16_MAX)
+        return c->by_letters[slot] ? &c->countries[c->by_letters[slot] - 1]
+                                   : NULL;
     size_t lo = 0, hi = c->by_code ? c->n : 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -466,6 +498,7 @@ void silk_countries_free(silk_countries *c)
     free(c->keys);
     free(c->groups);
     free(c->by_code);
+    free(c->by_letters);
     free(c);
 }
 

@@ -94,6 +94,11 @@ static void test_resolve_names(void **state)
     expect_code(c, "STA", "XXA");
     assert_string_equal(silk_countries_name(c, "TUR"), "T\xc3\xbcrkiye");
     assert_null(silk_countries_name(c, "ZZZ"));
+    /* codes are three capitals, exactly */
+    assert_null(silk_countries_name(c, "tur"));
+    assert_null(silk_countries_name(c, "TU"));
+    assert_null(silk_countries_name(c, "TURK"));
+    assert_null(silk_countries_name(c, ""));
     assert_true(silk_countries_is_aggregate(c, "WLD"));
     assert_false(silk_countries_is_aggregate(c, "IRN"));
     assert_false(silk_countries_is_aggregate(c, "ZZZ"));
