@@ -48,21 +48,17 @@ struct silk_countries {
     size_t n_keys, cap_keys;
     group *groups;
     size_t n_groups, cap_groups;
-    struct code_index {
-        char iso3[SILK_CODE_LEN + 1];
-        size_t at;
-    } *by_code; /* positions in countries, in iso3 order */
-    /* position + 1 of the country of each code of three capital letters
-     * (AAA = 0, AAB = 1, ...), 0 for none: an ingest asks for the codes
-     * of every value it puts (18 times a row of UNHCR population, where
-     * the binary search and its strcmp calls were about 13% of the CPU,
-     * perf) */
-    uint16_t *by_letters;
+    /* position + 1 of the country of each code (AAA = 0, AAB = 1, ...;
+     * every iso3 is three capitals), 0 for none: an ingest asks for the
+     * codes of every value it puts (18 times a row of UNHCR population,
+     * where a binary search with its strcmp calls took about 13% of the
+     * CPU, perf).  At most 26^3 countries, so 16 bits hold any position. */
+    uint16_t *by_code;
 };
 
 #define LETTER_CODES (26 * 26 * 26)
 
-/* The by_letters slot of code, or -1 when it is not three capitals. */
+/* The by_code slot of code, or -1 when it is not three capitals. */
 static long letter_slot(const char *code)
 {
     long slot = 0;
@@ -258,12 +254,6 @@ static int compare_keys(const void *a, const void *b)
     return strcmp(((const key *)a)->folded, ((const key *)b)->folded);
 }
 
-static int compare_codes(const void *a, const void *b)
-{
-    return strcmp(((const struct code_index *)a)->iso3,
-                  ((const struct code_index *)b)->iso3);
-}
-
 /* Sorts the keys and drops exact repeats; the same folded name for two
  * different countries is an error, since a file could then resolve to
  * either. */
@@ -287,27 +277,18 @@ static int index_keys(silk_countries *c, const char *path, silk_error *err)
         c->keys[n++] = c->keys[i];
     }
     c->n_keys = n;
-    c->by_code = malloc((c->n + 1) * sizeof *c->by_code);
+    c->by_code = calloc(LETTER_CODES, sizeof *c->by_code);
     if (c->by_code == NULL)
         return silk_error_set(err, SILK_ENOMEM, "out of memory");
+    /* a repeat is found before position 26^3 + 1, so none overflows */
     for (size_t i = 0; i < c->n; i++) {
-        memcpy(c->by_code[i].iso3, c->countries[i].iso3, sizeof c->by_code[i].iso3);
-        c->by_code[i].at = i;
-    }
-    qsort(c->by_code, c->n, sizeof *c->by_code, compare_codes);
-    for (size_t i = 1; i < c->n; i++)
-        if (strcmp(c->by_code[i - 1].iso3, c->by_code[i].iso3) == 0)
+        long slot = letter_slot(c->countries[i].iso3);
+        if (c->by_code[slot] != 0)
             return silk_error_set(err, SILK_EPARSE,
                                   "%s: the code '%s' is listed twice; "
                                   "expected one row per country",
-                                  path, c->by_code[i].iso3);
-    c->by_letters = calloc(LETTER_CODES, sizeof *c->by_letters);
-    if (c->by_letters == NULL)
-        return silk_error_set(err, SILK_ENOMEM, "out of memory");
-    for (size_t i = 0; i < c->n && i < UINT16_MAX; i++) {
-        long slot = letter_slot(c->countries[i].iso3);
-        if (slot >= 0)
-            c->by_letters[slot] = (uint16_t)(i + 1);
+                                  path, c->countries[i].iso3);
+        c->by_code[slot] = (uint16_t)(i + 1);
     }
     return SILK_OK;
 }
@@ -315,22 +296,9 @@ static int index_keys(silk_countries *c, const char *path, silk_error *err)
 static const country *by_iso3(const silk_countries *c, const char *code)
 {
     long slot = letter_slot(code);
-    if (slot >= 0 && c->by_letters != NULL && c->n < UINT16_MAX)
-        return c->by_letters[slot] ? &c->countries[c->by_letters[slot] - 1]
-                                   : NULL;
-    size_t lo = 0, hi = c->by_code ? c->n : 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const country *k = &c->countries[c->by_code[mid].at];
-        int cmp = strcmp(k->iso3, code);
-        if (cmp == 0)
-            return k;
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    if (slot < 0 || c->by_code == NULL || c->by_code[slot] == 0)
+        return NULL;
+    return &c->countries[c->by_code[slot] - 1];
 }
 
 /* ------------------------------------------------------------------ */
@@ -499,7 +467,6 @@ void silk_countries_free(silk_countries *c)
     free(c->keys);
     free(c->groups);
     free(c->by_code);
-    free(c->by_letters);
     free(c);
 }
 

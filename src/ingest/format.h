@@ -57,8 +57,17 @@ int silk_ingest_number(const char *text, size_t len, double *out);
 bool silk_ingest_is_missing(const char *text, size_t len, bool na_is_missing);
 
 /* True for a record of only empty or space/tab fields (a blank line, or
- * ",,," as spreadsheets write them): every format skips those. */
-bool silk_ingest_blank_row(const silk_csv_row *row);
+ * ",,," as spreadsheets write them): every format skips those.  Inline
+ * for the answer of nearly every row, a first field that is not blank;
+ * silk_ingest_blank_fields looks at the rest. */
+bool silk_ingest_blank_fields(const silk_csv_row *row);
+static inline bool silk_ingest_blank_row(const silk_csv_row *row)
+{
+    if (row->n_stored > 0 && row->field[0].len > 0 &&
+        row->field[0].text[0] != ' ' && row->field[0].text[0] != '\t')
+        return false;
+    return silk_ingest_blank_fields(row);
+}
 
 /* How many of names[0..n) the sniffed header (the first record) holds,
  * matched as silk_ingest_field_is does: the detect() of formats known by
@@ -97,14 +106,24 @@ int silk_ingest_put_category(const char *path, size_t line, size_t column,
                              const char *source, unsigned file_index,
                              silk_error *err);
 
+/* The failures silk_ingest_row_problem passes on (status > SILK_OK). */
+int silk_ingest_record_problem(const silk_ingest_options *opt, int status,
+                               silk_error *err);
+
 /* Every row-level error of a format goes through here: without a
  * collector of errors (opt->problems NULL, or a plain ingest's
  * warnings-only collector) it returns status unchanged and the read stops;
  * with one (ingest --check) it records err's message and code, clears err
- * and returns SILK_OK, so the format skips the row and reads on.  Errors that make the rest of the file unreadable (header, quoting,
- * encoding) are returned directly, never through here. */
-int silk_ingest_row_problem(const silk_ingest_options *opt, int status,
-                            silk_error *err);
+ * and returns SILK_OK, so the format skips the row and reads on.  Errors
+ * that make the rest of the file unreadable (header, quoting, encoding)
+ * are returned directly, never through here.  Inline for the answer of
+ * nearly every row, read or stopped: nothing to record. */
+static inline int silk_ingest_row_problem(const silk_ingest_options *opt,
+                                          int status, silk_error *err)
+{
+    return status <= SILK_OK ? status
+                             : silk_ingest_record_problem(opt, status, err);
+}
 
 /* A warning (a sanity check: negative count, implausible year, a jump by
  * orders of magnitude): recorded when collecting, ignored otherwise.

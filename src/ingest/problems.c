@@ -365,12 +365,12 @@ const silk_problem *silk_problems_get(const silk_problems *p, size_t i,
 
 /* ---- the formats' doors (format.h) ---- */
 
-int silk_ingest_row_problem(const silk_ingest_options *opt, int status,
-                            silk_error *err)
+int silk_ingest_record_problem(const silk_ingest_options *opt, int status,
+                               silk_error *err)
 {
     char message[SILK_MESSAGE_MAX];
     /* out of memory is never a property of the row: always fatal */
-    if (status <= SILK_OK || status == SILK_ENOMEM || opt == NULL ||
+    if (status == SILK_ENOMEM || opt == NULL ||
         !silk_problems_collect_errors(opt->problems))
         return status;
     snprintf(message, sizeof message, "%s", err->message);

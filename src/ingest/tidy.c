@@ -322,10 +322,7 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
     int r, status;
     bool same_indicator = false;
 
-    /* most rows begin with a field that is not blank: no call */
-    if ((row->n_stored == 0 || row->field[0].len == 0 ||
-         is_blank(row->field[0].text[0])) &&
-        silk_ingest_blank_row(row))
+    if (silk_ingest_blank_row(row))
         return SILK_OK;
     if (row->n_fields != t->n_columns) {
         size_t column = (row->n_fields < t->n_columns ? row->n_fields
@@ -408,7 +405,7 @@ static int data_row(tidy *t, const silk_csv_row *row, silk_error *err)
             break;
         case ROLE_UNIT:
         case ROLE_SOURCE:
-            at = f->len ? silk_ingest_text_check(f->text, f->len) : 0;
+            at = silk_ingest_text_check(f->text, f->len);
             if (at < f->len)
                 return text_error(t, err, f, c + 1, at);
             if (r == ROLE_UNIT)
@@ -475,11 +472,7 @@ static int on_row(silk_csv_reader *reader, void *ctx, const silk_csv_row *row,
         return header(t, reader, row, err);
     /* every error of a data row concerns that row alone: with --check it
      * is recorded and the next row read */
-    int status = data_row(t, row, err);
-    /* a row read, or a stop: nothing to record (the common case) */
-    if (status <= SILK_OK)
-        return status;
-    return silk_ingest_row_problem(t->opt, status, err);
+    return silk_ingest_row_problem(t->opt, data_row(t, row, err), err);
 }
 
 /* The first record only: the later parts' copy of the header. */

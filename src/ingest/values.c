@@ -91,7 +91,7 @@ void silk_ingest_trim(const char **text, size_t *len)
         (*len)--;
 }
 
-bool silk_ingest_blank_row(const silk_csv_row *row)
+bool silk_ingest_blank_fields(const silk_csv_row *row)
 {
     /* fields past the stored ones were not seen: not provably blank */
     if (row->n_fields > row->n_stored)

@@ -723,6 +723,24 @@ static void test_other_level_rewritten(void **state)
     H5Pclose(dcpl);
 }
 
+/* value in the 64 destinations a chunk that stores written before wide
+ * chunks have, flags in this store's 70: each grid alone could be
+ * copied, but not the two in different chunks */
+static void test_mixed_chunks_rewritten(void **state)
+{
+    (void)state;
+    hsize_t chunk[3] = {1, 64, 5};
+    const double fill = NAN;
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    assert_true(H5Pset_chunk(dcpl, 3, chunk) >= 0 &&
+                H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, 1) >= 0 &&
+                H5Pset_fletcher32(dcpl) >= 0 &&
+                H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0 &&
+                H5Pset_fill_time(dcpl, H5D_FILL_TIME_IFSET) >= 0);
+    rewritten_after(dcpl);
+    H5Pclose(dcpl);
+}
+
 /* ------------------------------------------------------------------ */
 /* 3. store_h5_copy_chunks and store_h5_same_chunks                    */
 /* ------------------------------------------------------------------ */
@@ -1165,6 +1183,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_contiguous_rewritten, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_other_level_rewritten, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_mixed_chunks_rewritten, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_copy_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tables, setup, teardown),
